@@ -1,0 +1,56 @@
+"""Idempotent seeds, run after install and after every migrate (existing sites get them too)."""
+
+import frappe
+
+from suivi_social.roles import ALL_ROLES
+
+# Platform defaults for personal data (FRAPPE-NOTES §2.2 and §7). Applied on install and migrate:
+# a site manager may not weaken them through System Settings without them coming back.
+SECURITY_SETTINGS = {
+	# Records with an empty Structure link must not be visible to every structure.
+	"apply_strict_user_permissions": 1,
+	# Sharing a document bypasses the structure isolation.
+	"disable_document_sharing": 1,
+	"enable_telemetry": 0,
+	# Sessions of a shared desk computer end the same day.
+	"session_expiry": "08:00",
+	"enable_password_policy": 1,
+	"minimum_password_score": 3,
+	"allow_consecutive_login_attempts": 5,
+	"allow_login_after_fail": 300,
+	# The e-mail login link would skip two-factor authentication.
+	"login_with_email_link": 0,
+}
+
+
+def after_install() -> None:
+	seed()
+
+
+def after_migrate() -> None:
+	seed()
+
+
+def seed() -> None:
+	create_roles()
+	apply_security_settings()
+
+
+def create_roles() -> None:
+	for role_name in ALL_ROLES:
+		if not frappe.db.exists("Role", role_name):
+			frappe.get_doc({"doctype": "Role", "role_name": role_name, "desk_access": 1}).insert(
+				ignore_permissions=True
+			)
+
+
+def apply_security_settings() -> None:
+	settings = frappe.get_single("System Settings")
+	changed = False
+	for field, value in SECURITY_SETTINGS.items():
+		if settings.meta.has_field(field) and settings.get(field) != value:
+			settings.set(field, value)
+			changed = True
+	if changed:
+		settings.flags.ignore_mandatory = True
+		settings.save(ignore_permissions=True)

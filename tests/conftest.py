@@ -1,0 +1,69 @@
+"""pytest drives Frappe on the dedicated test site (FRAPPE-NOTES §9).
+
+Once per session: chdir into sites/ (Frappe's log paths are relative), init and connect the test
+site. Around each test: roll back, and come back to Administrator, so that no test sees another's
+data. Tests act as real role users through the `as_user` helper, never as a System Manager.
+"""
+
+import os
+from contextlib import contextmanager
+from pathlib import Path
+
+import pytest
+
+BENCH = Path(__file__).resolve().parent.parent
+SITES = BENCH / "sites"
+TEST_SITE = os.environ.get("SUIVI_TEST_SITE", "tests.localhost")
+
+
+def pytest_configure(config):
+	import json
+
+	if TEST_SITE == "suivi.localhost":
+		pytest.exit("Les tests ne tournent jamais sur le site de démonstration.", returncode=2)
+	site_config = SITES / TEST_SITE / "site_config.json"
+	if not site_config.exists():
+		pytest.exit(f"Site de test {TEST_SITE} absent : lancez « ./suivi test ».", returncode=2)
+	if not json.loads(site_config.read_text()).get("allow_tests"):
+		pytest.exit(f"Le site {TEST_SITE} n'a pas allow_tests : ce n'est pas un site de test.", returncode=2)
+
+
+@pytest.fixture(scope="session", autouse=True)
+def frappe_site():
+	import frappe
+
+	cwd = os.getcwd()
+	os.chdir(SITES)
+	frappe.init(site=TEST_SITE, sites_path=str(SITES))
+	frappe.connect()
+	frappe.flags.in_test = True
+	frappe.flags.mute_emails = True
+	frappe.set_user("Administrator")
+	yield frappe
+	frappe.db.rollback()
+	frappe.destroy()
+	os.chdir(cwd)
+
+
+@pytest.fixture(autouse=True)
+def rollback(frappe_site):
+	"""Each test starts from the committed state and leaves nothing behind."""
+	frappe = frappe_site
+	frappe.set_user("Administrator")
+	yield
+	frappe.db.rollback()
+	frappe.set_user("Administrator")
+	frappe.local.flags.pop("ignore_permissions", None)
+	frappe.clear_cache()
+
+
+@contextmanager
+def as_user(user: str):
+	import frappe
+
+	previous = frappe.session.user
+	frappe.set_user(user)
+	try:
+		yield
+	finally:
+		frappe.set_user(previous)

@@ -54,7 +54,9 @@ def rollback(frappe_site):
 	frappe.db.rollback()
 	frappe.set_user("Administrator")
 	frappe.local.flags.pop("ignore_permissions", None)
-	frappe.clear_cache()
+	# Caches that a test may have filled with rows the rollback removed.
+	frappe.cache.delete_value("user_permissions")
+	frappe.local.role_permissions = {}
 
 
 @contextmanager
@@ -67,3 +69,26 @@ def as_user(user: str):
 		yield
 	finally:
 		frappe.set_user(previous)
+
+
+@pytest.fixture(scope="session")
+def _monde(frappe_site):
+	"""Built once per run and committed (idempotent), so that each test only rolls back its own work."""
+	from tests.factories import Monde
+
+	world = Monde()
+	frappe_site.db.commit()
+	return world
+
+
+@pytest.fixture
+def monde(_monde, rollback):
+	return _monde
+
+
+@pytest.fixture(scope="session", autouse=True)
+def _frappe_fixes(frappe_site):
+	# What the before_request / before_job hooks do in the web and worker processes.
+	from suivi_social import frappe_fixes
+
+	frappe_fixes.apply()

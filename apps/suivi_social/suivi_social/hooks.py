@@ -14,3 +14,32 @@ export_python_type_annotations = True
 after_install = "suivi_social.install.after_install"
 after_migrate = "suivi_social.install.after_migrate"
 before_tests = "suivi_social.setup.site.configure_site"
+
+# Permissions --------------------------------------------------------------------------------
+# One criterion (suivi_social.permissions.structure), applied as a query condition and as a
+# document check on every DocType that carries a structure.
+STRUCTURE_DOCTYPES = ("Type Accompagnement", "Beneficiaire", "Accompagnement", "Rappel")
+
+permission_query_conditions = {
+	"Structure": "suivi_social.permissions.structure.structure_query_conditions",
+	"Compte Rendu Prive": "suivi_social.permissions.compte_rendu_prive.query_conditions",
+	**{doctype: "suivi_social.permissions.structure.query_conditions" for doctype in STRUCTURE_DOCTYPES},
+}
+
+has_permission = {
+	"Structure": "suivi_social.permissions.structure.structure_has_permission",
+	"Compte Rendu Prive": "suivi_social.permissions.compte_rendu_prive.has_permission",
+	**{doctype: "suivi_social.permissions.structure.has_permission" for doctype in STRUCTURE_DOCTYPES},
+}
+
+# Leaks of Frappe 15.44.2's whitelisted methods, closed in suivi_social/overrides.py.
+override_whitelisted_methods = {
+	"frappe.client.get_count": "suivi_social.overrides.get_count",
+	"frappe.desk.search.search_link": "suivi_social.overrides.search_link",
+	"frappe.desk.search.search_widget": "suivi_social.overrides.search_widget",
+	"frappe.desk.search.get_link_title": "suivi_social.overrides.get_link_title",
+}
+
+# Fixes to Frappe itself (suivi_social/frappe_fixes.py), applied in every process.
+before_request = ["suivi_social.frappe_fixes.apply"]
+before_job = ["suivi_social.frappe_fixes.apply"]

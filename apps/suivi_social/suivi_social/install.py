@@ -32,8 +32,11 @@ def after_migrate() -> None:
 
 
 def seed() -> None:
+	from suivi_social.structures.catalogue import seed_catalogue
+
 	create_roles()
 	apply_security_settings()
+	seed_catalogue()
 
 
 def create_roles() -> None:

@@ -1,0 +1,131 @@
+import frappe
+from frappe import _
+from frappe.model.document import Document
+from frappe.utils import date_diff, flt, getdate
+
+from suivi_social.dossiers.doctype.beneficiaire.beneficiaire import rafraichir_synthese
+from suivi_social.exceptions import DonneeInvalide, HorsStructure
+from suivi_social.permissions.structure import is_agent_of
+from suivi_social.utils.erreurs import refuser
+
+DECISIONS_ACCORDEES = ("Accordée", "Accordée partiellement")
+
+
+class Accompagnement(Document):
+	def validate(self):
+		self.set_structure()
+		self.validate_types()
+		self.validate_agent()
+		self.validate_dates()
+		self.validate_aide()
+
+	def set_structure(self):
+		"""The structure is the beneficiary's, never chosen."""
+		structure = frappe.db.get_value("Beneficiaire", self.beneficiaire, "structure")
+		if not self.is_new() and self.structure and structure != self.structure:
+			refuser(
+				self,
+				"beneficiaire",
+				_("ne peut pas être un dossier d'une autre structure"),
+				exc=HorsStructure,
+			)
+		self.structure = structure
+
+	def validate_types(self):
+		self.aide_financiere = 0
+		anciens = set()
+		if not self.is_new():
+			before = self.get_doc_before_save()
+			anciens = {row.type_accompagnement for row in (before.types_accompagnement if before else [])}
+		for row in self.types_accompagnement:
+			typ = frappe.db.get_value(
+				"Type Accompagnement",
+				row.type_accompagnement,
+				["nom", "structure", "actif", "aide_financiere"],
+				as_dict=True,
+			)
+			if not typ:
+				refuser(row, "type_accompagnement", _("« {0} » n'existe pas").format(row.type_accompagnement))
+			if typ.structure != self.structure:
+				refuser(
+					row,
+					"type_accompagnement",
+					_("« {0} » appartient à une autre structure").format(typ.nom),
+					exc=HorsStructure,
+				)
+			if not typ.actif and row.type_accompagnement not in anciens:
+				refuser(row, "type_accompagnement", _("« {0} » n'est plus actif").format(typ.nom))
+			if typ.aide_financiere:
+				self.aide_financiere = 1
+
+	def validate_agent(self):
+		if self.agent and not is_agent_of(self.agent, self.structure):
+			refuser(
+				self,
+				"agent",
+				_("{0} n'est pas un agent de la structure {1}").format(self.agent, self.structure),
+				exc=HorsStructure,
+			)
+
+	def validate_dates(self):
+		if self.date_echeance and date_diff(self.date_echeance, self.date) < 0:
+			refuser(self, "date_echeance", _("ne peut pas précéder la date de l'accompagnement"))
+		if self.statut == "Planifié" and not self.heure and self.mode == "Accueil physique sur rendez-vous":
+			refuser(self, "heure", _("est obligatoire pour un rendez-vous planifié"))
+
+	def validate_aide(self):
+		for fieldname in ("montant_demande", "montant_accorde"):
+			if flt(self.get(fieldname)) < 0:
+				refuser(self, fieldname, _("ne peut pas être négatif"))
+		if not self.aide_financiere:
+			return
+		for fieldname in ("date_commission", "date_decision", "date_paiement"):
+			if self.get(fieldname) and date_diff(self.get(fieldname), self.date) < 0:
+				refuser(
+					self,
+					fieldname,
+					_("ne peut pas précéder l'ouverture de la demande ({0})").format(
+						frappe.format(self.date, {"fieldtype": "Date"})
+					),
+				)
+		if (
+			self.date_paiement
+			and self.date_decision
+			and date_diff(self.date_paiement, self.date_decision) < 0
+		):
+			refuser(self, "date_paiement", _("ne peut pas précéder la date de la décision"))
+		if self.decision == "Refusée":
+			if flt(self.montant_accorde):
+				refuser(self, "montant_accorde", _("doit rester vide quand l'aide est refusée"))
+			if self.date_paiement:
+				refuser(self, "date_paiement", _("doit rester vide quand l'aide est refusée"))
+		if self.decision not in DECISIONS_ACCORDEES and (self.date_paiement or self.mode_paiement):
+			refuser(
+				self,
+				"date_paiement" if self.date_paiement else "mode_paiement",
+				_("suppose une aide accordée"),
+			)
+		if (
+			flt(self.montant_accorde) > flt(self.montant_demande)
+			and flt(self.montant_demande)
+			and not frappe.db.get_value("Structure", self.structure, "autoriser_depassement_montant")
+		):
+			refuser(
+				self,
+				"montant_accorde",
+				_(
+					"ne peut pas dépasser le montant demandé ({0}) ; le responsable de la structure peut l'autoriser dans ses réglages"
+				).format(frappe.format(self.montant_demande, {"fieldtype": "Currency", "options": "EUR"})),
+			)
+
+	def on_update(self):
+		rafraichir_synthese(self.beneficiaire)
+		before = self.get_doc_before_save()
+		if before and before.beneficiaire != self.beneficiaire:
+			rafraichir_synthese(before.beneficiaire)
+
+	def on_trash(self):
+		frappe.db.delete("Compte Rendu Prive", {"accompagnement": self.name})
+
+	def after_delete(self):
+		rafraichir_synthese(self.beneficiaire)

@@ -1,0 +1,19 @@
+"""Domain errors, so that tests can assert exactly which rule refused a document."""
+
+import frappe
+
+
+class DonneeInvalide(frappe.ValidationError):
+	"""A value is malformed or inconsistent (date, NIR, SIRET, phone, amount…)."""
+
+
+class DoublonProbable(frappe.ValidationError):
+	"""A file with the same name and birth date already exists in the structure."""
+
+
+class HorsStructure(frappe.ValidationError):
+	"""A linked record or user belongs to another structure."""
+
+
+class TypologieUtilisee(frappe.ValidationError):
+	"""A typology already used by an accompaniment cannot be deleted."""

@@ -1,0 +1,91 @@
+"""Whitelisted methods of Frappe v15.44.2 that skip the structure isolation (FRAPPE-NOTES §2.5).
+
+Each is replaced through `override_whitelisted_methods` (resolved before dispatch, so desk and
+REST calls both land here) and has a regression test in tests/securite/ that fails without it.
+The fixes were merged upstream after 15.44.2; drop an override once the pinned tag has it."""
+
+import frappe
+from frappe.desk import search
+
+from suivi_social.hooks import STRUCTURE_DOCTYPES
+
+PROTECTED_DOCTYPES = {"Structure", "Compte Rendu Prive", *STRUCTURE_DOCTYPES}
+
+
+@frappe.whitelist()
+def get_count(doctype: str, filters=None, debug: bool = False, cache: bool = False) -> int:
+	"""frappe.client.get_count counts with frappe.db.count, which applies no permission (frappe#35657)."""
+	result = frappe.get_list(
+		doctype,
+		filters=filters,
+		fields=[f"count(distinct `tab{doctype}`.`name`) as total"],
+		order_by="",
+		limit_page_length=0,
+	)
+	return result[0].total if result else 0
+
+
+@frappe.whitelist()
+def search_link(
+	doctype: str,
+	txt: str,
+	query: str | None = None,
+	filters: str | dict | list | None = None,
+	page_length: int = 10,
+	searchfield: str | None = None,
+	reference_doctype: str | None = None,
+	ignore_user_permissions: bool = False,
+):
+	"""The client may send ignore_user_permissions=1, which turns off every check (frappe#34995)."""
+	return search.search_link(
+		doctype,
+		txt,
+		query=query,
+		filters=filters,
+		page_length=page_length,
+		searchfield=searchfield,
+		reference_doctype=reference_doctype,
+		ignore_user_permissions=_allowed_to_ignore(doctype, ignore_user_permissions),
+	)
+
+
+@frappe.whitelist()
+def search_widget(
+	doctype: str,
+	txt: str,
+	query: str | None = None,
+	searchfield: str | None = None,
+	start: int = 0,
+	page_length: int = 10,
+	filters: str | None | dict | list = None,
+	filter_fields=None,
+	as_dict: bool = False,
+	reference_doctype: str | None = None,
+	ignore_user_permissions: bool = False,
+):
+	return search.search_widget(
+		doctype,
+		txt,
+		query=query,
+		searchfield=searchfield,
+		start=start,
+		page_length=page_length,
+		filters=filters,
+		filter_fields=filter_fields,
+		as_dict=as_dict,
+		reference_doctype=reference_doctype,
+		ignore_user_permissions=_allowed_to_ignore(doctype, ignore_user_permissions),
+	)
+
+
+def _allowed_to_ignore(doctype: str, requested) -> bool:
+	# No Link field of the app carries ignore_user_permissions: never honour it for our DocTypes.
+	return False if doctype in PROTECTED_DOCTYPES else bool(frappe.utils.cint(requested))
+
+
+@frappe.whitelist()
+def get_link_title(doctype: str, docname: str):
+	"""Returned any record's title without a permission check (frappe#41374)."""
+	if doctype in PROTECTED_DOCTYPES and not frappe.has_permission(doctype, "read", docname):
+		return docname
+	return search.get_link_title(doctype, docname)

@@ -1,0 +1,103 @@
+"""Structure isolation on every read path: A's users never get a row or a count from B.
+
+Each test would fail if its rule were removed: the permission hooks (structure criterion), strict
+User Permissions, or one of the overrides of suivi_social/overrides.py."""
+
+import frappe
+import pytest
+from frappe.desk.reportview import get_count as reportview_get_count
+
+from suivi_social import overrides
+from suivi_social.roles import TRAVAILLEUR_SOCIAL
+from tests.conftest import as_user
+from tests.factories import make_user
+
+DOCTYPES = ["Beneficiaire", "Accompagnement", "Type Accompagnement"]
+
+
+def structures_vues(doctype):
+	return set(frappe.get_list(doctype, pluck="structure", limit_page_length=0))
+
+
+@pytest.mark.parametrize("doctype", DOCTYPES)
+@pytest.mark.parametrize("role_user", ["resp_a", "ts_a", "acc_a"])
+def test_get_list_ne_montre_que_sa_structure(monde, doctype, role_user):
+	with as_user(getattr(monde, role_user)):
+		assert structures_vues(doctype) == {monde.a}
+
+
+def test_structures_listees(monde):
+	with as_user(monde.ts_a):
+		assert frappe.get_list("Structure", pluck="name") == [monde.a]
+
+
+@pytest.mark.parametrize("role_user", ["resp_a", "ts_a", "acc_a"])
+def test_document_d_une_autre_structure_refuse(monde, role_user):
+	with as_user(getattr(monde, role_user)):
+		assert not frappe.has_permission("Beneficiaire", "read", monde.ben_b.name)
+		assert not frappe.has_permission("Accompagnement", "read", monde.acc_ben_b)
+		with pytest.raises(frappe.PermissionError):
+			frappe.client.get("Beneficiaire", monde.ben_b.name)
+		assert frappe.has_permission("Beneficiaire", "read", monde.ben_a.name)
+
+
+def test_un_role_sans_structure_ne_voit_rien(monde):
+	"""For Frappe, a user with no User Permission is unrestricted; here they see nothing."""
+	orphelin = make_user("orphelin@test.fr", TRAVAILLEUR_SOCIAL)
+	with as_user(orphelin):
+		assert frappe.get_list("Beneficiaire") == []
+		assert not frappe.has_permission("Beneficiaire", "read", monde.ben_a.name)
+
+
+def test_pas_de_creation_dans_une_autre_structure(monde):
+	with as_user(monde.ts_a):
+		with pytest.raises(frappe.PermissionError):
+			frappe.get_doc(
+				{"doctype": "Beneficiaire", "structure": monde.b, "nom_usage": "X", "prenoms": "Y"}
+			).insert()
+
+
+def test_les_comptes_ne_fuient_pas(monde):
+	with as_user(monde.ts_a):
+		total = frappe.db.count("Beneficiaire")  # what frappe.client.get_count did in 15.44.2
+		assert overrides.get_count("Beneficiaire") == len(
+			frappe.get_list("Beneficiaire", limit_page_length=0)
+		)
+		assert overrides.get_count("Beneficiaire") < total
+		frappe.local.form_dict = frappe._dict(doctype="Beneficiaire", filters="[]")
+		assert reportview_get_count() == overrides.get_count("Beneficiaire")
+
+
+def test_les_surcharges_sont_declarees():
+	hooks = frappe.get_hooks("override_whitelisted_methods")
+	for method in (
+		"frappe.client.get_count",
+		"frappe.desk.search.search_link",
+		"frappe.desk.search.search_widget",
+		"frappe.desk.search.get_link_title",
+	):
+		assert hooks.get(method) == [f"suivi_social.overrides.{method.rsplit('.', 1)[1]}"], method
+
+
+def test_recherche_de_lien_ignore_user_permissions_refuse(monde):
+	with as_user(monde.ts_a):
+		resultats = overrides.search_link("Beneficiaire", "", ignore_user_permissions=True, page_length=100)
+		noms = {r["value"] for r in resultats}
+	assert monde.ben_a.name in noms
+	assert monde.ben_b.name not in noms
+
+
+def test_titre_de_lien_d_une_autre_structure(monde):
+	with as_user(monde.ts_a):
+		assert overrides.get_link_title("Type Accompagnement", monde.type_b) == monde.type_b
+		assert overrides.get_link_title("Type Accompagnement", monde.type_a) == "Domiciliation"
+
+
+def test_historique_visible_du_collegue_invisible_ailleurs(monde):
+	"""A colleague takes over a file: they see every accompaniment, whoever recorded it."""
+	with as_user(monde.ts_a2):
+		assert monde.acc_ben_a in frappe.get_list(
+			"Accompagnement", filters={"beneficiaire": monde.ben_a.name}, pluck="name"
+		)
+	with as_user(monde.ts_b):
+		assert frappe.get_list("Accompagnement", filters={"beneficiaire": monde.ben_a.name}) == []

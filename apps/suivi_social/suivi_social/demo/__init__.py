@@ -18,7 +18,7 @@ STRUCTURES = [
 		"raison_sociale": "CCAS de Démoville",
 		"type_structure": "CCAS",
 		"prefixe_dossier": "DEMO",
-		"siret": "21690123400019",
+		"siret": "21690123400015",
 		"adresse": "1 place de la Mairie",
 		"code_postal": "69100",
 		"commune": "Démoville",
@@ -51,7 +51,121 @@ def create_demo_data() -> None:
 		_ensure("Structure", values["raison_sociale"], {"doctype": "Structure", **values})
 	for email, first_name, last_name, role, structures in USERS:
 		_ensure_user(email, first_name, last_name, role, structures)
+	for values in STRUCTURES:
+		_ensure_typologies(values["raison_sociale"])
+	for structure, referent, personne, accompagnements in DOSSIERS:
+		_ensure_dossier(structure, referent, personne, accompagnements)
 	frappe.db.commit()
+
+
+# (structure, référent, identité, [(typologie, jours depuis aujourd'hui, mode, statut, extra)])
+DOSSIERS = [
+	(
+		"CCAS de Démoville",
+		"travailleur@ccas-demo.fr",
+		{
+			"civilite": "Madame",
+			"nom_usage": "Lefèvre",
+			"prenoms": "Hélène",
+			"date_naissance": "1948-03-02",
+			"genre": "Femme",
+			"telephone": "0612345678",
+			"commune": "Démoville",
+			"code_postal": "69100",
+			"mode_hebergement": "Locataire du parc social",
+			"gir": "GIR 4",
+		},
+		[
+			("Aide sociale légale : aide ménagère", -40, "Visite à domicile", "Terminé", {}),
+			(
+				"Aide financière d'urgence : énergie",
+				-10,
+				"Accueil physique sur rendez-vous",
+				"En cours",
+				{"montant_demande": 250, "decision": "En cours d'instruction", "instruction": "En interne"},
+			),
+			("Visites de convivialité", 7, "Visite à domicile", "Planifié", {"heure": "14:30:00"}),
+		],
+	),
+	(
+		"CCAS de Démoville",
+		"travailleur@ccas-demo.fr",
+		{
+			"civilite": "Monsieur",
+			"nom_usage": "N'Diaye",
+			"prenoms": "Moussa",
+			"date_naissance": "1985-11-20",
+			"genre": "Homme",
+			"telephone": "07 61 23 45 67",
+			"commune": "Démoville",
+			"code_postal": "69100",
+			"mode_hebergement": "Hébergé(e) chez un tiers",
+		},
+		[
+			("Domiciliation", -60, "Accueil physique spontané", "Terminé", {}),
+			(
+				"Aide au permis",
+				-5,
+				"Entretien téléphonique",
+				"À traiter",
+				{"montant_demande": 600, "decision": "En attente de justificatifs"},
+			),
+		],
+	),
+	(
+		"CIAS du Val Fictif",
+		"travailleur@cias-valfictif.fr",
+		{
+			"civilite": "Madame",
+			"nom_usage": "Garcia",
+			"prenoms": "Ana",
+			"date_naissance": "1972-07-14",
+			"genre": "Femme",
+			"commune": "Fictif-le-Val",
+			"code_postal": "38200",
+		},
+		[("Logement d'urgence", -2, "Accueil physique spontané", "En cours", {})],
+	),
+]
+
+
+def _ensure_typologies(structure: str) -> None:
+	from suivi_social.structures.catalogue import copier_catalogue
+
+	if not frappe.db.exists("Type Accompagnement", {"structure": structure}):
+		copier_catalogue(structure)
+		for name in frappe.get_all("Type Accompagnement", filters={"structure": structure}, pluck="name"):
+			_remember("Type Accompagnement", name)
+
+
+def _ensure_dossier(structure: str, referent: str, personne: dict, accompagnements: list) -> None:
+	from frappe.utils import add_days, today
+
+	filters = {"structure": structure, "nom_usage": personne["nom_usage"], "prenoms": personne["prenoms"]}
+	if frappe.db.exists("Beneficiaire", filters):
+		return
+	beneficiaire = _ensure(
+		"Beneficiaire",
+		None,
+		{"doctype": "Beneficiaire", "structure": structure, "referents": [{"user": referent}], **personne},
+		filters=filters,
+	)
+	for typologie, jours, mode, statut, extra in accompagnements:
+		type_name = frappe.db.get_value("Type Accompagnement", {"structure": structure, "nom": typologie})
+		_ensure(
+			"Accompagnement",
+			None,
+			{
+				"doctype": "Accompagnement",
+				"beneficiaire": beneficiaire,
+				"types_accompagnement": [{"type_accompagnement": type_name}],
+				"date": add_days(today(), jours),
+				"mode": mode,
+				"statut": statut,
+				"agent": referent,
+				**extra,
+			},
+		)
 
 
 def clear_demo_data() -> None:

@@ -5,8 +5,7 @@ from frappe.utils import date_diff, flt, getdate
 
 from suivi_social.dossiers.doctype.beneficiaire.beneficiaire import rafraichir_synthese
 from suivi_social.exceptions import DonneeInvalide, HorsStructure
-from suivi_social.permissions.structure import is_agent_of
-from suivi_social.utils.erreurs import refuser
+from suivi_social.utils.erreurs import refuser, verifier_agent
 
 DECISIONS_ACCORDEES = ("Accordée", "Accordée partiellement")
 
@@ -59,13 +58,7 @@ class Accompagnement(Document):
 				self.aide_financiere = 1
 
 	def validate_agent(self):
-		if self.agent and not is_agent_of(self.agent, self.structure):
-			refuser(
-				self,
-				"agent",
-				_("{0} n'est pas un agent de la structure {1}").format(self.agent, self.structure),
-				exc=HorsStructure,
-			)
+		verifier_agent(self, "agent", self.structure)
 
 	def validate_dates(self):
 		if self.date_echeance and date_diff(self.date_echeance, self.date) < 0:

@@ -5,8 +5,7 @@ from frappe.model.naming import make_autoname
 from frappe.utils import add_years, date_diff, getdate, today
 
 from suivi_social.exceptions import DoublonProbable, HorsStructure
-from suivi_social.permissions.structure import is_agent_of
-from suivi_social.utils.erreurs import normaliser, refuser
+from suivi_social.utils.erreurs import normaliser, refuser, verifier_agent
 from suivi_social.utils.identite import (
 	cle_recherche,
 	normaliser_code_postal,
@@ -91,13 +90,7 @@ class Beneficiaire(Document):
 
 	def validate_referents(self):
 		for row in self.referents:
-			if not is_agent_of(row.user, self.structure):
-				refuser(
-					row,
-					"user",
-					_("{0} n'est pas un agent de la structure {1}").format(row.user, self.structure),
-					exc=HorsStructure,
-				)
+			verifier_agent(row, "user", self.structure)
 
 	def validate_entourage(self):
 		for row in self.entourage:

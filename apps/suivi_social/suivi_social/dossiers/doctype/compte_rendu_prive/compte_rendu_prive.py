@@ -2,9 +2,7 @@ import frappe
 from frappe import _
 from frappe.model.document import Document
 
-from suivi_social.exceptions import HorsStructure
-from suivi_social.permissions.structure import is_agent_of
-from suivi_social.utils.erreurs import refuser
+from suivi_social.utils.erreurs import refuser, verifier_agent
 
 
 class CompteRenduPrive(Document):
@@ -16,10 +14,4 @@ class CompteRenduPrive(Document):
 			self.auteur = frappe.session.user
 		elif self.has_value_changed("auteur"):
 			refuser(self, "auteur", _("ne peut pas changer"))
-		if self.delegue and not is_agent_of(self.delegue, self.structure):
-			refuser(
-				self,
-				"delegue",
-				_("{0} n'est pas un agent de la structure {1}").format(self.delegue, self.structure),
-				exc=HorsStructure,
-			)
+		verifier_agent(self, "delegue", self.structure)

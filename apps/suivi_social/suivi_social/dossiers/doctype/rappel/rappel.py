@@ -3,8 +3,7 @@ from frappe import _
 from frappe.model.document import Document
 
 from suivi_social.exceptions import HorsStructure
-from suivi_social.permissions.structure import is_agent_of
-from suivi_social.utils.erreurs import refuser
+from suivi_social.utils.erreurs import refuser, verifier_agent
 
 
 class Rappel(Document):
@@ -28,10 +27,4 @@ class Rappel(Document):
 			self.structure = structure
 
 	def validate_assigne(self):
-		if self.assigne_a and self.structure and not is_agent_of(self.assigne_a, self.structure):
-			refuser(
-				self,
-				"assigne_a",
-				_("{0} n'est pas un agent de la structure {1}").format(self.assigne_a, self.structure),
-				exc=HorsStructure,
-			)
+		verifier_agent(self, "assigne_a", self.structure)

@@ -32,6 +32,18 @@ def test_strict_user_permissions_are_on():
 	assert frappe.db.get_single_value("System Settings", "disable_document_sharing") == 1
 
 
+def test_security_settings_are_stable():
+	"""Seeding twice saves nothing the second time (no spurious System Settings save per migrate)."""
+	from suivi_social.install import apply_security_settings
+
+	apply_security_settings()
+	modified = frappe.get_doc("System Settings").modified
+	apply_security_settings()
+	assert frappe.get_doc("System Settings").modified == modified
+	assert frappe.db.get_single_value("System Settings", "minimum_password_score") == "3"
+	assert frappe.db.get_single_value("System Settings", "session_expiry") == "08:00"
+
+
 def test_platform_admin_creates_and_reads_a_structure():
 	admin = make_user("admin-plateforme@test.fr", ADMINISTRATEUR)
 	frappe.set_user(admin)

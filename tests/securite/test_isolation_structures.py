@@ -91,6 +91,9 @@ def test_titre_de_lien_d_une_autre_structure(monde):
 	with as_user(monde.ts_a):
 		assert overrides.get_link_title("Type Accompagnement", monde.type_b) == monde.type_b
 		assert overrides.get_link_title("Type Accompagnement", monde.type_a) == "Domiciliation"
+		# A file's Link shows the person's name to their structure only.
+		assert overrides.get_link_title("Beneficiaire", monde.ben_a.name) == "MARTIN Léa"
+		assert overrides.get_link_title("Beneficiaire", monde.ben_b.name) == monde.ben_b.name
 
 
 def test_historique_visible_du_collegue_invisible_ailleurs(monde):

@@ -15,7 +15,7 @@ SECURITY_SETTINGS = {
 	# Sessions of a shared desk computer end the same day.
 	"session_expiry": "08:00",
 	"enable_password_policy": 1,
-	"minimum_password_score": 3,
+	"minimum_password_score": "3",  # a Select: stored as text
 	"allow_consecutive_login_attempts": 5,
 	"allow_login_after_fail": 300,
 	# The e-mail login link would skip two-factor authentication.

@@ -66,16 +66,6 @@ def structure_has_permission(doc, ptype: str | None = None, user: str | None = N
 	return None if may_access(doc.name, user) else False
 
 
-def agents_of(structure: str) -> set[str]:
-	"""Enabled users attached to a structure by a User Permission."""
-	users = frappe.get_all(
-		"User Permission", filters={"allow": "Structure", "for_value": structure}, pluck="user"
-	)
-	if not users:
-		return set()
-	return set(frappe.get_all("User", filters={"name": ("in", users), "enabled": 1}, pluck="name"))
-
-
 def is_agent_of(user: str, structure: str) -> bool:
 	return bool(
 		frappe.db.exists("User Permission", {"user": user, "allow": "Structure", "for_value": structure})

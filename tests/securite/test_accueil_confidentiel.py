@@ -67,3 +67,52 @@ def test_compte_rendu_prive_auteur_et_delegue_seulement(monde):
 	with as_user(monde.ts_a2):
 		assert frappe.has_permission("Compte Rendu Prive", "read", note.name)
 		assert [r.name for r in frappe.get_list("Compte Rendu Prive")] == [note.name]
+
+
+def charger_versions(user, doctype, name):
+	from suivi_social import overrides
+
+	frappe.local.response = frappe._dict(docs=[])
+	with as_user(user):
+		overrides.getdoc(doctype, name)
+	return frappe.response.docinfo.versions
+
+
+def modifier_confidentiel(monde):
+	with as_user(monde.ts_a):
+		acc = frappe.get_doc("Accompagnement", monde.acc_ben_a)
+		acc.montant_demande = 412
+		acc.compte_rendu = "<p>Dettes de loyer importantes</p>"
+		acc.orientation_partenaire = "Mission locale"
+		acc.save(ignore_version=False)
+		ben = frappe.get_doc("Beneficiaire", monde.ben_a.name)
+		ben.gir = "GIR 2"
+		ben.append("ressources", {"nature": "Retraite", "montant": 987})
+		ben.commune = "Testville"
+		ben.save(ignore_version=False)
+
+
+def test_l_historique_ne_montre_pas_les_valeurs_confidentielles(monde):
+	modifier_confidentiel(monde)
+	acc_versions = json_des(charger_versions(monde.acc_a, "Accompagnement", monde.acc_ben_a))
+	ben_versions = json_des(charger_versions(monde.acc_a, "Beneficiaire", monde.ben_a.name))
+	# What the accueil may see is still there…
+	assert "Mission locale" in acc_versions
+	assert "Testville" in ben_versions
+	# …and nothing confidential.
+	for secret in ("412", "Dettes de loyer", "montant_demande", "compte_rendu"):
+		assert secret not in acc_versions, secret
+	for secret in ("GIR 2", "987", "Retraite", "ressources"):
+		assert secret not in ben_versions, secret
+
+
+def test_le_travailleur_social_voit_tout_l_historique(monde):
+	modifier_confidentiel(monde)
+	acc_versions = json_des(charger_versions(monde.ts_a2, "Accompagnement", monde.acc_ben_a))
+	ben_versions = json_des(charger_versions(monde.ts_a2, "Beneficiaire", monde.ben_a.name))
+	assert "412" in acc_versions and "Dettes de loyer" in acc_versions
+	assert "GIR 2" in ben_versions and "987" in ben_versions
+
+
+def json_des(versions) -> str:
+	return " ".join(v.data for v in versions)

@@ -75,6 +75,8 @@ def test_les_surcharges_sont_declarees():
 		"frappe.desk.search.search_link",
 		"frappe.desk.search.search_widget",
 		"frappe.desk.search.get_link_title",
+		"frappe.desk.form.load.getdoc",
+		"frappe.desk.form.load.get_docinfo",
 	):
 		assert hooks.get(method) == [f"suivi_social.overrides.{method.rsplit('.', 1)[1]}"], method
 

@@ -38,6 +38,8 @@ override_whitelisted_methods = {
 	"frappe.desk.search.search_link": "suivi_social.overrides.search_link",
 	"frappe.desk.search.search_widget": "suivi_social.overrides.search_widget",
 	"frappe.desk.search.get_link_title": "suivi_social.overrides.get_link_title",
+	"frappe.desk.form.load.getdoc": "suivi_social.overrides.getdoc",
+	"frappe.desk.form.load.get_docinfo": "suivi_social.overrides.get_docinfo",
 }
 
 # Fixes to Frappe itself (suivi_social/frappe_fixes.py), applied in every process.

@@ -2,10 +2,14 @@
 
 Each is replaced through `override_whitelisted_methods` (resolved before dispatch, so desk and
 REST calls both land here) and has a regression test in tests/securite/ that fails without it.
-The fixes were merged upstream after 15.44.2; drop an override once the pinned tag has it."""
+The fixes were merged upstream after 15.44.2 (the version masking, frappe#33194 / #42576, is still
+open); drop an override once the pinned tag has it."""
+
+import json
 
 import frappe
 from frappe.desk import search
+from frappe.desk.form import load
 
 from suivi_social.hooks import STRUCTURE_DOCTYPES
 
@@ -89,3 +93,49 @@ def get_link_title(doctype: str, docname: str):
 	if doctype in PROTECTED_DOCTYPES and not frappe.has_permission(doctype, "read", docname):
 		return docname
 	return search.get_link_title(doctype, docname)
+
+
+@frappe.whitelist()
+def getdoc(doctype: str, name: str, user=None):
+	"""The form's timeline carries the last Versions raw: old and new values of every changed field,
+	confidential ones included (frappe#33194, #42576). The document itself is masked, not them."""
+	load.getdoc(doctype, name, user)
+	masquer_versions()
+
+
+@frappe.whitelist()
+def get_docinfo(doc=None, doctype: str | None = None, name: str | None = None):
+	load.get_docinfo(doc, doctype, name)
+	masquer_versions()
+
+
+def masquer_versions() -> None:
+	"""Remove from docinfo.versions every field, and every child row, the user may not read."""
+	docinfo = frappe.response.get("docinfo")
+	if not docinfo or not docinfo.get("versions"):
+		return
+	meta = frappe.get_meta(docinfo.doctype)
+	levels = set(meta.get_permlevel_access("read"))
+	if levels.issuperset({df.permlevel for df in meta.fields}):
+		return
+	lisibles = {df.fieldname for df in meta.fields if df.permlevel in levels}
+	tables = {df.fieldname: df.options for df in meta.get_table_fields() if df.fieldname in lisibles}
+
+	def champ_enfant_lisible(table: str, fieldname: str) -> bool:
+		df = frappe.get_meta(tables[table]).get_field(fieldname)
+		return df is None or df.permlevel in levels
+
+	for version in docinfo.versions:
+		data = json.loads(version.data or "{}")
+		if "changed" in data:
+			data["changed"] = [c for c in data["changed"] if c[0] in lisibles]
+		for key in ("added", "removed"):
+			if key in data:
+				data[key] = [r for r in data[key] if r[0] in tables]
+		if "row_changed" in data:
+			data["row_changed"] = [
+				[table, idx, row_name, [c for c in changes if champ_enfant_lisible(table, c[0])]]
+				for table, idx, row_name, changes in data["row_changed"]
+				if table in tables
+			]
+		version.data = json.dumps(data)

@@ -221,3 +221,14 @@ def test_synthese_du_dossier(monde):
 	assert str(ben.dernier_contact) == "2026-02-20"
 	assert ben.demandes_en_cours == en_cours + 1
 	assert ben.age >= 66
+
+
+def test_le_formulaire_annonce_le_doublon_avant_d_enregistrer(monde):
+	from suivi_social.api.beneficiaire import doublons_probables
+
+	with as_user(monde.acc_a):
+		trouves = doublons_probables(monde.a, "martin", "LEA", "1960-05-12")
+		assert [d["name"] for d in trouves] == [monde.ben_a.name]
+		assert doublons_probables(monde.a, "martin", "LEA", "1960-05-12", name=monde.ben_a.name) == []
+		with pytest.raises(frappe.PermissionError):
+			doublons_probables(monde.b, "bernard", "jean", "1970-01-01")

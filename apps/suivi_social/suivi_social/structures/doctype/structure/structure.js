@@ -1,0 +1,67 @@
+// Structure: its team (invite, change role, remove) and the typology catalogue.
+
+const ROLES_DE_STRUCTURE = ["Responsable de structure", "Travailleur social", "Agent d'accueil"];
+
+frappe.ui.form.on("Structure", {
+	refresh(frm) {
+		if (frm.is_new()) return;
+		const gestionnaire = frappe.user.has_role(["Responsable de structure", "Administrateur Suivi social", "System Manager"]);
+		if (gestionnaire) {
+			frm.add_custom_button(__("Inviter un collègue"), () => inviter(frm), __("Équipe"));
+			frm.add_custom_button(__("Retirer un collègue"), () => retirer(frm), __("Équipe"));
+			frm.add_custom_button(__("Importer le catalogue des types d'accompagnement"), () =>
+				frm.call("importer_catalogue").then(({ message }) =>
+					frappe.show_alert({ message: __("{0} types d'accompagnement ajoutés", [message]), indicator: "green" })
+				)
+			);
+		}
+		afficher_equipe(frm);
+	},
+});
+
+function afficher_equipe(frm) {
+	frappe.call("suivi_social.api.equipe.equipe", { structure: frm.doc.name }).then(({ message: agents }) => {
+		const lignes = (agents || [])
+			.map((a) => `<tr><td>${frappe.utils.escape_html(a.full_name || a.name)}</td><td>${frappe.utils.escape_html(a.name)}</td><td>${a.roles.map((r) => __(r)).join(", ")}</td><td>${a.enabled ? "" : __("désactivé")}</td></tr>`)
+			.join("");
+		frm.dashboard.add_section(
+			`<table class="table table-sm"><thead><tr><th>${__("Agent")}</th><th>${__("E-mail")}</th><th>${__("Rôle")}</th><th></th></tr></thead><tbody>${lignes}</tbody></table>`,
+			__("Équipe")
+		);
+	});
+}
+
+function inviter(frm) {
+	const d = new frappe.ui.Dialog({
+		title: __("Inviter un collègue dans {0}", [frm.doc.name]),
+		fields: [
+			{ fieldname: "email", fieldtype: "Data", options: "Email", label: __("E-mail"), reqd: 1 },
+			{ fieldname: "prenom", fieldtype: "Data", label: __("Prénom"), reqd: 1 },
+			{ fieldname: "nom", fieldtype: "Data", label: __("Nom"), reqd: 1 },
+			{ fieldname: "role", fieldtype: "Select", label: __("Rôle"), options: ROLES_DE_STRUCTURE, reqd: 1, default: "Travailleur social" },
+		],
+		primary_action_label: __("Inviter"),
+		primary_action(values) {
+			frappe
+				.call({ method: "suivi_social.api.equipe.inviter_collegue", args: { structure: frm.doc.name, ...values }, freeze: true })
+				.then(() => {
+					d.hide();
+					frappe.show_alert({ message: __("{0} a été ajouté(e) à l'équipe", [values.email]), indicator: "green" });
+					frm.reload_doc();
+				});
+		},
+	});
+	d.show();
+}
+
+function retirer(frm) {
+	frappe.prompt(
+		{ fieldname: "email", fieldtype: "Data", options: "Email", label: __("E-mail du collègue"), reqd: 1 },
+		({ email }) =>
+			frappe
+				.call({ method: "suivi_social.api.equipe.retirer_collegue", args: { structure: frm.doc.name, email }, freeze: true })
+				.then(() => frm.reload_doc()),
+		__("Retirer un collègue de {0}", [frm.doc.name]),
+		__("Retirer")
+	);
+}

@@ -106,3 +106,14 @@ def test_historique_visible_du_collegue_invisible_ailleurs(monde):
 		)
 	with as_user(monde.ts_b):
 		assert frappe.get_list("Accompagnement", filters={"beneficiaire": monde.ben_a.name}) == []
+
+
+def test_le_partage_de_document_est_desactive(monde):
+	"""Sharing a file would open it to a user of another structure."""
+	from frappe.share import add as partager
+
+	with as_user(monde.ts_a):
+		with pytest.raises(frappe.PermissionError):
+			partager("Beneficiaire", monde.ben_a.name, monde.ts_b, read=1)
+	with as_user(monde.ts_b):
+		assert not frappe.has_permission("Beneficiaire", "read", monde.ben_a.name)

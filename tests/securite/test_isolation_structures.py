@@ -77,6 +77,7 @@ def test_les_surcharges_sont_declarees():
 		"frappe.desk.search.get_link_title",
 		"frappe.desk.form.load.getdoc",
 		"frappe.desk.form.load.get_docinfo",
+		"frappe.desk.listview.get_group_by_count",
 	):
 		assert hooks.get(method) == [f"suivi_social.overrides.{method.rsplit('.', 1)[1]}"], method
 
@@ -117,3 +118,27 @@ def test_le_partage_de_document_est_desactive(monde):
 			partager("Beneficiaire", monde.ben_a.name, monde.ts_b, read=1)
 	with as_user(monde.ts_b):
 		assert not frappe.has_permission("Beneficiaire", "read", monde.ben_a.name)
+
+
+def test_le_compteur_assigne_a_ne_compte_que_les_dossiers_visibles(monde):
+	from frappe.desk.listview import get_group_by_count as compteur_frappe
+
+	for user, ben in ((monde.ts_b, monde.ben_b.name), (monde.ts_a, monde.ben_a.name)):
+		frappe.get_doc(
+			{
+				"doctype": "ToDo",
+				"allocated_to": user,
+				"reference_type": "Beneficiaire",
+				"reference_name": ben,
+				"description": "Suivi",
+			}
+		).insert(ignore_permissions=True)
+	with as_user(monde.ts_a):
+		compte = {r.name: r.count for r in overrides.get_group_by_count("Beneficiaire", "[]", "assigned_to")}
+		assert compte.get(monde.ts_a) == 1
+		assert monde.ts_b not in compte
+		# What Frappe 15.44.2 answers: B's assignment is counted for a user of A.
+		assert monde.ts_b in {r.name for r in compteur_frappe("Beneficiaire", "[]", "assigned_to")}
+		# Other fields go through Frappe's own, permission-aware path.
+		statuts = overrides.get_group_by_count("Beneficiaire", "[]", "statut")
+		assert sum(r.count for r in statuts) == len(frappe.get_list("Beneficiaire", limit_page_length=0))

@@ -40,6 +40,7 @@ override_whitelisted_methods = {
 	"frappe.desk.search.get_link_title": "suivi_social.overrides.get_link_title",
 	"frappe.desk.form.load.getdoc": "suivi_social.overrides.getdoc",
 	"frappe.desk.form.load.get_docinfo": "suivi_social.overrides.get_docinfo",
+	"frappe.desk.listview.get_group_by_count": "suivi_social.overrides.get_group_by_count",
 }
 
 # Fixes to Frappe itself (suivi_social/frappe_fixes.py), applied in every process.

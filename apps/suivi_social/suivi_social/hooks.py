@@ -23,6 +23,7 @@ STRUCTURE_DOCTYPES = ("Type Accompagnement", "Beneficiaire", "Accompagnement", "
 permission_query_conditions = {
 	"Structure": "suivi_social.permissions.structure.structure_query_conditions",
 	"Compte Rendu Prive": "suivi_social.permissions.compte_rendu_prive.query_conditions",
+	"File": "suivi_social.permissions.fichiers.query_conditions",
 	**{doctype: "suivi_social.permissions.structure.query_conditions" for doctype in STRUCTURE_DOCTYPES},
 }
 

@@ -11,9 +11,7 @@ import frappe
 from frappe.desk import search
 from frappe.desk.form import load
 
-from suivi_social.hooks import STRUCTURE_DOCTYPES
-
-PROTECTED_DOCTYPES = {"Structure", "Compte Rendu Prive", *STRUCTURE_DOCTYPES}
+from suivi_social.permissions.fichiers import PROTECTED_DOCTYPES
 
 
 @frappe.whitelist()

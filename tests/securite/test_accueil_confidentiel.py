@@ -116,3 +116,32 @@ def test_le_travailleur_social_voit_tout_l_historique(monde):
 
 def json_des(versions) -> str:
 	return " ".join(v.data for v in versions)
+
+
+@pytest.mark.parametrize(
+	"doctype, filtre",
+	[
+		("Accompagnement", {"montant_demande": [">", 100]}),
+		("Accompagnement", {"compte_rendu": ["like", "%Secret%"]}),
+		("Beneficiaire", {"numero_securite_sociale": ["like", "2%"]}),
+		("Beneficiaire", {"gir": "GIR 4"}),
+	],
+)
+def test_pas_de_filtre_sur_un_champ_confidentiel(monde, doctype, filtre):
+	"""A filter would answer the question the masked column hides."""
+	with as_user(monde.acc_a):
+		with pytest.raises(frappe.PermissionError):
+			frappe.get_list(doctype, filters=filtre)
+		# The group-by sidebar and counts go through the same query.
+		with pytest.raises(frappe.PermissionError):
+			frappe.get_list(doctype, filters=filtre, fields=["count(*) as total"], order_by="")
+	with as_user(monde.ts_a):
+		frappe.get_list(doctype, filters=filtre)
+
+
+def test_les_filtres_ordinaires_restent_permis(monde):
+	with as_user(monde.acc_a):
+		assert frappe.get_list(
+			"Accompagnement", filters={"statut": ["!=", "Annulé"], "beneficiaire": monde.ben_a.name}
+		)
+		assert frappe.get_list("Beneficiaire", filters={"nom_usage": "Martin"})

@@ -1,0 +1,115 @@
+"""The same rules over HTTP, through Frappe's whole request cycle (routing, overrides, REST).
+
+Each request runs in its own thread with its own database connection, as Frappe's
+FrappeAPITestCase does: it sees the committed two-structure world, authenticated by API keys."""
+
+import json
+from threading import Thread
+from unittest.mock import patch
+
+import frappe
+import pytest
+from werkzeug.test import Client
+
+from tests.conftest import TEST_SITE
+
+
+@pytest.fixture(scope="session")
+def cles(_monde):
+	"""An API key for each user of the world (committed once)."""
+	tokens = {}
+	for user in (_monde.ts_a, _monde.acc_a, _monde.resp_a):
+		doc = frappe.get_doc("User", user)
+		if not doc.api_key:
+			doc.api_key = frappe.generate_hash(length=15)
+		secret = frappe.generate_hash(length=15)
+		doc.api_secret = secret
+		doc.flags.ignore_permissions = True
+		doc.save()
+		tokens[user] = f"token {doc.api_key}:{secret}"
+	frappe.db.commit()
+	return tokens
+
+
+def get(token: str, path: str, **params):
+	from frappe.app import application
+
+	query = {k: json.dumps(v) if isinstance(v, list | dict) else v for k, v in params.items()}
+	result = {}
+
+	def run():
+		with patch("frappe.app.get_site_name", return_value=TEST_SITE):
+			result["response"] = Client(application).get(
+				path, query_string=query, headers={"Authorization": token}
+			)
+
+	thread = Thread(target=run)
+	thread.start()
+	thread.join()
+	return result["response"]
+
+
+def test_rest_liste_sans_colonnes_confidentielles(monde, cles):
+	r = get(
+		cles[monde.acc_a],
+		"/api/resource/Accompagnement",
+		fields=["name", "statut", "compte_rendu", "montant_demande", "motif_refus"],
+	)
+	assert r.status_code == 200
+	rows = r.json["data"]
+	assert rows and all(set(row) == {"name", "statut"} for row in rows)
+
+
+def test_rest_filtre_confidentiel_refuse(monde, cles):
+	r = get(cles[monde.acc_a], "/api/resource/Accompagnement", filters=[["montant_demande", ">", 1]])
+	assert r.status_code == 403
+
+
+def test_rest_document_d_une_autre_structure(monde, cles):
+	assert get(cles[monde.ts_a], f"/api/resource/Beneficiaire/{monde.ben_a.name}").status_code == 200
+	assert get(cles[monde.ts_a], f"/api/resource/Beneficiaire/{monde.ben_b.name}").status_code == 403
+
+
+def test_rest_liste_de_sa_structure(monde, cles):
+	r = get(cles[monde.ts_a], "/api/resource/Beneficiaire", fields=["structure"], limit_page_length=0)
+	assert {row["structure"] for row in r.json["data"]} == {monde.a}
+
+
+def test_http_compte_et_recherche_de_lien(monde, cles):
+	token = cles[monde.ts_a]
+	count = get(token, "/api/method/frappe.client.get_count", doctype="Beneficiaire").json["message"]
+	listed = get(token, "/api/resource/Beneficiaire", limit_page_length=0).json["data"]
+	assert count == len(listed)
+	found = get(
+		token,
+		"/api/method/frappe.desk.search.search_link",
+		doctype="Beneficiaire",
+		txt="",
+		ignore_user_permissions=1,
+		page_length=100,
+	).json["message"]
+	assert monde.ben_b.name not in {r["value"] for r in found}
+	title = get(
+		token,
+		"/api/method/frappe.desk.search.get_link_title",
+		doctype="Beneficiaire",
+		docname=monde.ben_b.name,
+	)
+	assert title.json["message"] == monde.ben_b.name
+
+
+def test_http_equipe_reservee_au_responsable(monde, cles):
+	from werkzeug.test import Client
+
+	r = get(
+		cles[monde.ts_a],
+		"/api/method/suivi_social.api.equipe.inviter_collegue",
+		structure=monde.a,
+		email="x@test.fr",
+		prenom="X",
+		nom="Y",
+		role="Travailleur social",
+	)
+	# Writes are POST-only: a GET is refused before any check, whoever calls.
+	assert r.status_code in (403, 405)
+	assert not frappe.db.exists("User", "x@test.fr")

@@ -47,3 +47,6 @@ override_whitelisted_methods = {
 # Fixes to Frappe itself (suivi_social/frappe_fixes.py), applied in every process.
 before_request = ["suivi_social.frappe_fixes.apply"]
 before_job = ["suivi_social.frappe_fixes.apply"]
+
+# The file's timeline also lists its accompaniments and rappels (dossiers/timeline.py).
+additional_timeline_content = {"Beneficiaire": ["suivi_social.dossiers.timeline.historique"]}

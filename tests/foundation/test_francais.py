@@ -23,6 +23,7 @@ def en_francais():
 		("Compte Rendu Prive", "Compte rendu privé"),
 		("Reminder", "Rappel personnel"),
 		("Save", "Enregistrer"),
+		("You viewed this", "Vous avez consulté ce document"),
 	],
 )
 def test_noms_en_francais(en_francais, msgid, francais):

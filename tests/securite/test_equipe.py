@@ -19,6 +19,7 @@ def test_le_responsable_invite_un_collegue(monde):
 	roles = frappe.get_roles(email)
 	assert TRAVAILLEUR_SOCIAL in roles
 	assert "System Manager" not in roles
+	assert frappe.db.get_value("User", email, "default_workspace") == "Suivi social"
 	assert frappe.db.get_value(
 		"User Permission", {"user": email, "allow": "Structure"}, ["for_value", "is_default"]
 	) == (monde.a, 1)

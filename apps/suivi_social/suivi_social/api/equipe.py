@@ -12,6 +12,8 @@ from suivi_social.permissions.structure import is_agent_of, structures_of
 from suivi_social.roles import AGENT_ACCUEIL, RESPONSABLE, TRAVAILLEUR_SOCIAL
 
 ROLES_DE_STRUCTURE = (RESPONSABLE, TRAVAILLEUR_SOCIAL, AGENT_ACCUEIL)
+# Where a new agent lands after logging in (dossiers/workspace/suivi_social).
+ESPACE_DE_TRAVAIL = "Suivi social"
 
 
 class EquipeRefusee(frappe.PermissionError):
@@ -61,7 +63,13 @@ def inviter_collegue(structure: str, email: str, prenom: str, nom: str, role: st
 	else:
 		user = frappe.new_doc("User")
 		user.update(
-			{"email": email, "first_name": prenom.strip(), "last_name": nom.strip(), "language": "fr"}
+			{
+				"email": email,
+				"first_name": prenom.strip(),
+				"last_name": nom.strip(),
+				"language": "fr",
+				"default_workspace": ESPACE_DE_TRAVAIL,
+			}
 		)
 		user.append_roles(role)
 		user.flags.ignore_permissions = True

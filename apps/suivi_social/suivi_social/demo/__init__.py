@@ -206,6 +206,7 @@ def _ensure_user(email: str, first_name: str, last_name: str, role: str, structu
 				"last_name": last_name,
 				"language": "fr",
 				"send_welcome_email": 0,
+				"default_workspace": "Suivi social",
 			}
 		)
 		user.append_roles(role)

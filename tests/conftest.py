@@ -38,6 +38,8 @@ def frappe_site():
 	frappe.connect()
 	frappe.flags.in_test = True
 	frappe.flags.mute_emails = True
+	# Agents work in French: Frappe's own messages are checked in French too.
+	frappe.local.lang = "fr"
 	frappe.set_user("Administrator")
 	yield frappe
 	frappe.db.rollback()

@@ -174,10 +174,17 @@ def test_montant_negatif_refuse(monde):
 
 def test_typologie_inconnue(monde):
 	with as_user(monde.ts_a):
-		with pytest.raises(frappe.LinkValidationError):
-			frappe.get_doc(
-				accompagnement(monde, types_accompagnement=[{"type_accompagnement": "n-existe-pas"}])
-			).insert()
+		inserer_refuse(
+			accompagnement(monde, types_accompagnement=[{"type_accompagnement": "n-existe-pas"}]),
+			frappe.LinkValidationError,
+		)
+	# Frappe's own check, in French, names the row and the field.
+	message = frappe.local.message_log[-1]["message"]
+	assert (
+		"Impossible de trouver" in message
+		and "Type d'accompagnement" in message
+		and "n-existe-pas" in message
+	)
 
 
 def test_typologie_d_une_autre_structure(monde):
@@ -232,3 +239,20 @@ def test_le_formulaire_annonce_le_doublon_avant_d_enregistrer(monde):
 		assert doublons_probables(monde.a, "martin", "LEA", "1960-05-12", name=monde.ben_a.name) == []
 		with pytest.raises(frappe.PermissionError):
 			doublons_probables(monde.b, "bernard", "jean", "1970-01-01")
+
+
+def test_le_rendez_vous_passe_est_remplace_chaque_jour(monde):
+	from suivi_social.dossiers.doctype.beneficiaire.beneficiaire import rafraichir_syntheses_echues
+
+	make_accompagnement(
+		monde.ben_a.name, monde.type_a, monde.ts_a, statut="Planifié", date="2099-03-01", heure="09:00"
+	)
+	frappe.db.set_value("Beneficiaire", monde.ben_a.name, "prochain_rendez_vous", "2020-01-01 10:00:00")
+	rafraichir_syntheses_echues()
+	assert str(frappe.db.get_value("Beneficiaire", monde.ben_a.name, "prochain_rendez_vous")).startswith(
+		"2099-03-01 09:00"
+	)
+	assert (
+		"suivi_social.dossiers.doctype.beneficiaire.beneficiaire.rafraichir_syntheses_echues"
+		in frappe.get_hooks("scheduler_events")["daily"]
+	)

@@ -50,3 +50,7 @@ before_job = ["suivi_social.frappe_fixes.apply"]
 
 # The file's timeline also lists its accompaniments and rappels (dossiers/timeline.py).
 additional_timeline_content = {"Beneficiaire": ["suivi_social.dossiers.timeline.historique"]}
+
+scheduler_events = {
+	"daily": ["suivi_social.dossiers.doctype.beneficiaire.beneficiaire.rafraichir_syntheses_echues"],
+}

@@ -181,3 +181,13 @@ def rafraichir_synthese(beneficiaire: str) -> None:
 		},
 		update_modified=False,
 	)
+
+
+def rafraichir_syntheses_echues() -> None:
+	"""Daily: a stored next appointment that is now past is replaced by the following one."""
+	from frappe.utils import now_datetime
+
+	for name in frappe.get_all(
+		"Beneficiaire", filters={"prochain_rendez_vous": ("<", now_datetime())}, pluck="name"
+	):
+		rafraichir_synthese(name)

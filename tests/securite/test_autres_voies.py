@@ -59,3 +59,54 @@ def test_pieces_jointes_privees_et_isolees(monde):
 		assert "Home" in frappe.get_list("File", pluck="name", limit_page_length=0)
 	with as_user(monde.ts_b):
 		assert piece.name in frappe.get_list("File", pluck="name", limit_page_length=0)
+
+
+def exporter(doctype: str, fields: list[str]) -> str:
+	"""Report Builder's export, as the desk calls it."""
+	import json
+
+	from frappe.desk.reportview import export_query
+
+	frappe.local.form_dict = frappe._dict(
+		doctype=doctype,
+		file_format_type="CSV",
+		fields=json.dumps([f"`tab{doctype}`.`{f}`" for f in fields]),
+		filters="[]",
+	)
+	export_query()
+	return frappe.response["filecontent"].decode()
+
+
+def test_export_du_report_builder_limite_a_la_structure(monde):
+	# Creates nothing: the export writes an Access Log, which commits at once.
+	with as_user(monde.ts_a):
+		csv = exporter("Beneficiaire", ["name", "nom_usage", "numero_securite_sociale"])
+	assert monde.ben_a.name in csv and "Martin" in csv
+	assert monde.ben_b.name not in csv and "Bernard" not in csv
+	with as_user(monde.acc_a):
+		with pytest.raises(frappe.PermissionError):
+			exporter("Beneficiaire", ["name", "nom_usage"])
+
+
+def test_calendrier_des_rappels_limite_a_la_structure(monde):
+	from frappe.desk.calendar import get_events
+
+	for user, structure, titre in ((monde.ts_a, monde.a, "Rappel A"), (monde.ts_b, monde.b, "Rappel B")):
+		frappe.get_doc(
+			{
+				"doctype": "Rappel",
+				"titre": titre,
+				"date_echeance": "2026-12-02",
+				"assigne_a": user,
+				"structure": structure,
+			}
+		).insert(ignore_permissions=True)
+	with as_user(monde.ts_a):
+		events = get_events(
+			"Rappel",
+			"2026-12-01",
+			"2026-12-31",
+			field_map='{"start": "date_echeance", "end": "date_echeance", "id": "name", "title": "titre"}',
+		)
+	titres = {e.titre for e in events}
+	assert "Rappel A" in titres and "Rappel B" not in titres

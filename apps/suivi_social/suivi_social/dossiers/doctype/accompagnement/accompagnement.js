@@ -12,13 +12,6 @@ frappe.ui.form.on("Accompagnement", {
 		}));
 	},
 
-	beneficiaire(frm) {
-		if (!frm.doc.beneficiaire) return;
-		frappe.db.get_value("Beneficiaire", frm.doc.beneficiaire, "structure").then(({ message }) => {
-			frm.set_value("structure", message && message.structure);
-		});
-	},
-
 	refresh(frm) {
 		if (frm.is_new()) return;
 		frm.add_custom_button(__("Rappel"), () => creer_rappel(frm), __("Créer"));

@@ -7,11 +7,4 @@ frappe.ui.form.on("Compte Rendu Prive", {
 			filters: { structure: frm.doc.structure },
 		}));
 	},
-
-	accompagnement(frm) {
-		if (!frm.doc.accompagnement) return;
-		frappe.db.get_value("Accompagnement", frm.doc.accompagnement, "structure").then(({ message }) => {
-			frm.set_value("structure", message && message.structure);
-		});
-	},
 });

@@ -10,11 +10,4 @@ frappe.ui.form.on("Rappel", {
 			filters: frm.doc.beneficiaire ? { beneficiaire: frm.doc.beneficiaire } : {},
 		}));
 	},
-
-	beneficiaire(frm) {
-		if (!frm.doc.beneficiaire) return;
-		frappe.db.get_value("Beneficiaire", frm.doc.beneficiaire, "structure").then(({ message }) => {
-			frm.set_value("structure", message && message.structure);
-		});
-	},
 });

@@ -19,10 +19,12 @@ def make_user(email: str, *roles: str, structures: tuple[str, ...] = ()) -> str:
 		user.flags.no_welcome_mail = True
 		user.insert(ignore_permissions=True)
 	user = frappe.get_doc("User", email)
-	user.set("roles", [])
-	user.append_roles(*roles)
-	user.flags.ignore_permissions = True
-	user.save()
+	# Saved only when the roles differ, so that concurrent test runs do not rewrite the same users.
+	if {r.role for r in user.roles} != set(roles):
+		user.set("roles", [])
+		user.append_roles(*roles)
+		user.flags.ignore_permissions = True
+		user.save()
 	for structure in structures:
 		if not frappe.db.exists(
 			"User Permission", {"user": email, "allow": "Structure", "for_value": structure}

@@ -143,5 +143,5 @@ def test_le_prefixe_ne_change_plus_une_fois_des_dossiers_numerotes(monde):
 def test_la_structure_d_un_dossier_ne_change_pas(monde):
 	ben = frappe.get_doc("Beneficiaire", monde.ben_a.name)
 	ben.structure = monde.b
-	with pytest.raises(DonneeInvalide, match="Structure"):
+	with pytest.raises(HorsStructure, match="Structure : ne peut pas changer de structure"):
 		ben.save()

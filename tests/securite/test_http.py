@@ -31,22 +31,32 @@ def cles(_monde):
 	return tokens
 
 
-def get(token: str, path: str, **params):
+def requete(method: str, token: str, path: str, **params):
+	"""One request through Frappe's whole WSGI application, in its own thread and connection."""
 	from frappe.app import application
 
-	query = {k: json.dumps(v) if isinstance(v, list | dict) else v for k, v in params.items()}
+	values = {k: json.dumps(v) if isinstance(v, list | dict) else v for k, v in params.items()}
+	options = {"query_string": values} if method == "GET" else {"data": values}
 	result = {}
 
 	def run():
 		with patch("frappe.app.get_site_name", return_value=TEST_SITE):
-			result["response"] = Client(application).get(
-				path, query_string=query, headers={"Authorization": token}
+			result["response"] = Client(application).open(
+				path, method=method, headers={"Authorization": token}, **options
 			)
 
 	thread = Thread(target=run)
 	thread.start()
 	thread.join()
 	return result["response"]
+
+
+def get(token: str, path: str, **params):
+	return requete("GET", token, path, **params)
+
+
+def post(token: str, path: str, **params):
+	return requete("POST", token, path, **params)
 
 
 def test_rest_liste_sans_colonnes_confidentielles(monde, cles):
@@ -99,10 +109,30 @@ def test_http_compte_et_recherche_de_lien(monde, cles):
 
 
 def test_http_equipe_reservee_au_responsable(monde, cles):
-	from werkzeug.test import Client
+	"""A POST, as the desk sends it: refused to a Travailleur social, allowed to the Responsable."""
+	invitation = dict(structure=monde.a, email="x@test.fr", prenom="X", nom="Y", role="Travailleur social")
+	path = "/api/method/suivi_social.api.equipe.inviter_collegue"
+	r = post(cles[monde.ts_a], path, **invitation)
+	assert r.status_code == 403
+	assert "Seul un responsable de la structure" in r.json["exception"]
+	assert not frappe.db.exists("User", "x@test.fr")
+	# The same request from the Responsable of A goes through: the refusal above is the rule's.
+	try:
+		r = post(cles[monde.resp_a], path, **invitation)
+		assert r.status_code == 200, r.json
+		assert r.json["message"] == "x@test.fr"
+	finally:
+		frappe.db.rollback()  # a new snapshot, that sees what the request committed
+		for name in frappe.get_all("User Permission", filters={"user": "x@test.fr"}, pluck="name"):
+			frappe.delete_doc("User Permission", name, force=True, ignore_permissions=True)
+		if frappe.db.exists("User", "x@test.fr"):
+			frappe.delete_doc("User", "x@test.fr", force=True, ignore_permissions=True)
+		frappe.db.commit()
 
+
+def test_http_ecriture_refusee_en_get(monde, cles):
 	r = get(
-		cles[monde.ts_a],
+		cles[monde.resp_a],
 		"/api/method/suivi_social.api.equipe.inviter_collegue",
 		structure=monde.a,
 		email="x@test.fr",
@@ -110,6 +140,32 @@ def test_http_equipe_reservee_au_responsable(monde, cles):
 		nom="Y",
 		role="Travailleur social",
 	)
-	# Writes are POST-only: a GET is refused before any check, whoever calls.
-	assert r.status_code in (403, 405)
+	assert r.status_code == 403
 	assert not frappe.db.exists("User", "x@test.fr")
+
+
+def test_http_argument_manquant_message_francais(monde, cles):
+	"""Seen in the desk: « TypeError: doublons_probables() missing 1 required positional argument »."""
+	r = get(
+		cles[monde.ts_a],
+		"/api/method/suivi_social.api.beneficiaire.doublons_probables",
+		nom_usage="Lefevre",
+		prenoms="Helene",
+		date_naissance="1950-01-01",
+	)
+	assert r.status_code == 417
+	assert "Paramètre manquant : « structure »" in r.json["exception"]
+	assert "TypeError" not in r.text
+
+
+def test_http_argument_de_mauvais_type_message_francais(monde, cles):
+	r = get(
+		cles[monde.ts_a],
+		"/api/method/frappe.desk.search.search_link",
+		doctype="Beneficiaire",
+		txt="",
+		page_length="beaucoup",
+	)
+	assert r.status_code == 417
+	assert "Paramètre « page_length » : valeur invalide" in r.json["exception"]
+	assert "should be of type" not in r.text

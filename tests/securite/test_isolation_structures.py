@@ -72,22 +72,12 @@ def test_les_surcharges_sont_declarees():
 	hooks = frappe.get_hooks("override_whitelisted_methods")
 	for method in (
 		"frappe.client.get_count",
-		"frappe.desk.search.search_link",
-		"frappe.desk.search.search_widget",
 		"frappe.desk.search.get_link_title",
 		"frappe.desk.form.load.getdoc",
 		"frappe.desk.form.load.get_docinfo",
 		"frappe.desk.listview.get_group_by_count",
 	):
 		assert hooks.get(method) == [f"suivi_social.overrides.{method.rsplit('.', 1)[1]}"], method
-
-
-def test_recherche_de_lien_ignore_user_permissions_refuse(monde):
-	with as_user(monde.ts_a):
-		resultats = overrides.search_link("Beneficiaire", "", ignore_user_permissions=True, page_length=100)
-		noms = {r["value"] for r in resultats}
-	assert monde.ben_a.name in noms
-	assert monde.ben_b.name not in noms
 
 
 def test_titre_de_lien_d_une_autre_structure(monde):

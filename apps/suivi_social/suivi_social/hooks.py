@@ -33,11 +33,20 @@ has_permission = {
 	**{doctype: "suivi_social.permissions.structure.has_permission" for doctype in STRUCTURE_DOCTYPES},
 }
 
+doc_events = {
+	# Every record that carries a structure: structure from its link, never changed, links and
+	# agents of that structure (permissions/structure.py explains why it cannot be a validate).
+	"*": {"before_validate": "suivi_social.permissions.structure.garde_structure"},
+	# Each user has a default structure, pre-filled in every new record (permissions/structure.py).
+	"User Permission": {
+		"after_insert": "suivi_social.permissions.structure.garder_une_structure_par_defaut",
+		"on_trash": "suivi_social.permissions.structure.garder_une_structure_par_defaut",
+	},
+}
+
 # Leaks of Frappe 15.44.2's whitelisted methods, closed in suivi_social/overrides.py.
 override_whitelisted_methods = {
 	"frappe.client.get_count": "suivi_social.overrides.get_count",
-	"frappe.desk.search.search_link": "suivi_social.overrides.search_link",
-	"frappe.desk.search.search_widget": "suivi_social.overrides.search_widget",
 	"frappe.desk.search.get_link_title": "suivi_social.overrides.get_link_title",
 	"frappe.desk.form.load.getdoc": "suivi_social.overrides.getdoc",
 	"frappe.desk.form.load.get_docinfo": "suivi_social.overrides.get_docinfo",
@@ -45,7 +54,7 @@ override_whitelisted_methods = {
 }
 
 # Fixes to Frappe itself (suivi_social/frappe_fixes.py), applied in every process.
-before_request = ["suivi_social.frappe_fixes.apply"]
+before_request = ["suivi_social.frappe_fixes.apply", "suivi_social.frappe_fixes.nettoyer_requete"]
 before_job = ["suivi_social.frappe_fixes.apply"]
 
 # The file's timeline also lists its accompaniments and rappels (dossiers/timeline.py).

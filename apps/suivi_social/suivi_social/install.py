@@ -37,6 +37,7 @@ def seed() -> None:
 	create_roles()
 	apply_security_settings()
 	seed_catalogue()
+	set_default_structures()
 
 
 def create_roles() -> None:
@@ -57,3 +58,13 @@ def apply_security_settings() -> None:
 	if changed:
 		settings.flags.ignore_mandatory = True
 		settings.save(ignore_permissions=True)
+
+
+def set_default_structures() -> None:
+	"""Users created before every user had a default structure (permissions/structure.py)."""
+	from suivi_social.permissions.structure import garder_une_structure_par_defaut
+
+	for user in frappe.get_all(
+		"User Permission", filters={"allow": "Structure"}, pluck="user", distinct=True
+	):
+		garder_une_structure_par_defaut(frappe._dict(user=user, allow="Structure", name=""))

@@ -2,6 +2,8 @@
 
 Each is replaced through `override_whitelisted_methods` (resolved before dispatch, so desk and
 REST calls both land here) and has a regression test in tests/securite/ that fails without it.
+search_link / search_widget, which a client could call with ignore_user_permissions=1
+(frappe#34995), need no override: no request may carry that flag (frappe_fixes, fix 4).
 The fixes were merged upstream after 15.44.2 (the version masking, frappe#33194 / #42576, is still
 open); drop an override once the pinned tag has it."""
 
@@ -10,8 +12,6 @@ import json
 import frappe
 from frappe.desk import search
 from frappe.desk.form import load
-
-from suivi_social.permissions.fichiers import PROTECTED_DOCTYPES
 
 
 @frappe.whitelist()
@@ -28,67 +28,11 @@ def get_count(doctype: str, filters=None, debug: bool = False, cache: bool = Fal
 
 
 @frappe.whitelist()
-def search_link(
-	doctype: str,
-	txt: str,
-	query: str | None = None,
-	filters: str | dict | list | None = None,
-	page_length: int = 10,
-	searchfield: str | None = None,
-	reference_doctype: str | None = None,
-	ignore_user_permissions: bool = False,
-):
-	"""The client may send ignore_user_permissions=1, which turns off every check (frappe#34995)."""
-	return search.search_link(
-		doctype,
-		txt,
-		query=query,
-		filters=filters,
-		page_length=page_length,
-		searchfield=searchfield,
-		reference_doctype=reference_doctype,
-		ignore_user_permissions=_allowed_to_ignore(doctype, ignore_user_permissions),
-	)
-
-
-@frappe.whitelist()
-def search_widget(
-	doctype: str,
-	txt: str,
-	query: str | None = None,
-	searchfield: str | None = None,
-	start: int = 0,
-	page_length: int = 10,
-	filters: str | None | dict | list = None,
-	filter_fields=None,
-	as_dict: bool = False,
-	reference_doctype: str | None = None,
-	ignore_user_permissions: bool = False,
-):
-	return search.search_widget(
-		doctype,
-		txt,
-		query=query,
-		searchfield=searchfield,
-		start=start,
-		page_length=page_length,
-		filters=filters,
-		filter_fields=filter_fields,
-		as_dict=as_dict,
-		reference_doctype=reference_doctype,
-		ignore_user_permissions=_allowed_to_ignore(doctype, ignore_user_permissions),
-	)
-
-
-def _allowed_to_ignore(doctype: str, requested) -> bool:
-	# No Link field of the app carries ignore_user_permissions: never honour it for our DocTypes.
-	return False if doctype in PROTECTED_DOCTYPES else bool(frappe.utils.cint(requested))
-
-
-@frappe.whitelist()
 def get_link_title(doctype: str, docname: str):
-	"""Returned any record's title without a permission check (frappe#41374)."""
-	if doctype in PROTECTED_DOCTYPES and not frappe.has_permission(doctype, "read", docname):
+	"""Returned any record's title without a permission check (frappe#41374). The check applies to
+	every DocType, as search_link checks it, so that a new one is covered too."""
+	ptype = "select" if frappe.only_has_select_perm(doctype) else "read"
+	if not frappe.has_permission(doctype, ptype, docname):
 		return docname
 	return search.get_link_title(doctype, docname)
 

@@ -30,18 +30,3 @@ def normaliser(doc, fieldname: str, normalise, *args) -> None:
 		doc.set(fieldname, normalise(value, *args))
 	except IdentiteInvalide as error:
 		refuser(doc, fieldname, _(str(error)))
-
-
-def verifier_agent(doc, fieldname: str, structure: str | None) -> None:
-	"""Refuse a user field (référent, agent, assigné, délégué) holding someone outside the structure."""
-	from suivi_social.exceptions import HorsStructure
-	from suivi_social.permissions.structure import is_agent_of
-
-	user = doc.get(fieldname)
-	if user and structure and not is_agent_of(user, structure):
-		refuser(
-			doc,
-			fieldname,
-			_("{0} n'est pas un agent de la structure {1}").format(user, structure),
-			exc=HorsStructure,
-		)

@@ -4,31 +4,18 @@ from frappe.model.document import Document
 from frappe.utils import date_diff, flt, getdate
 
 from suivi_social.dossiers.doctype.beneficiaire.beneficiaire import rafraichir_synthese
-from suivi_social.exceptions import DonneeInvalide, HorsStructure
-from suivi_social.utils.erreurs import refuser, verifier_agent
+from suivi_social.utils.erreurs import refuser
 
 DECISIONS_ACCORDEES = ("Accordée", "Accordée partiellement")
 
 
 class Accompagnement(Document):
+	# The structure is the file's (fetch_from), guarded with every link and agent by
+	# permissions.structure.garde_structure.
 	def validate(self):
-		self.set_structure()
 		self.validate_types()
-		self.validate_agent()
 		self.validate_dates()
 		self.validate_aide()
-
-	def set_structure(self):
-		"""The structure is the beneficiary's, never chosen."""
-		structure = frappe.db.get_value("Beneficiaire", self.beneficiaire, "structure")
-		if not self.is_new() and self.structure and structure != self.structure:
-			refuser(
-				self,
-				"beneficiaire",
-				_("ne peut pas être un dossier d'une autre structure"),
-				exc=HorsStructure,
-			)
-		self.structure = structure
 
 	def validate_types(self):
 		self.aide_financiere = 0
@@ -40,25 +27,15 @@ class Accompagnement(Document):
 			typ = frappe.db.get_value(
 				"Type Accompagnement",
 				row.type_accompagnement,
-				["nom", "structure", "actif", "aide_financiere"],
+				["nom", "actif", "aide_financiere"],
 				as_dict=True,
 			)
 			if not typ:
 				refuser(row, "type_accompagnement", _("« {0} » n'existe pas").format(row.type_accompagnement))
-			if typ.structure != self.structure:
-				refuser(
-					row,
-					"type_accompagnement",
-					_("« {0} » appartient à une autre structure").format(typ.nom),
-					exc=HorsStructure,
-				)
 			if not typ.actif and row.type_accompagnement not in anciens:
 				refuser(row, "type_accompagnement", _("« {0} » n'est plus actif").format(typ.nom))
 			if typ.aide_financiere:
 				self.aide_financiere = 1
-
-	def validate_agent(self):
-		verifier_agent(self, "agent", self.structure)
 
 	def validate_dates(self):
 		if self.date_echeance and date_diff(self.date_echeance, self.date) < 0:

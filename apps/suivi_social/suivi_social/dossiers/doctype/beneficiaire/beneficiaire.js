@@ -22,7 +22,9 @@ frappe.ui.form.on("Beneficiaire", {
 
 	validate(frm) {
 		const d = frm.doc;
-		if (d.doublon_confirme || !d.date_naissance || !(frm.is_new() || frm.is_dirty())) return;
+		// Without a structure the save itself says the field is missing: nothing to compare with.
+		if (d.doublon_confirme || !d.structure || !d.nom_usage || !d.prenoms || !d.date_naissance) return;
+		if (!(frm.is_new() || frm.is_dirty())) return;
 		return frappe
 			.call("suivi_social.api.beneficiaire.doublons_probables", {
 				structure: d.structure,

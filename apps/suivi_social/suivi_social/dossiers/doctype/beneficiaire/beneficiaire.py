@@ -4,8 +4,8 @@ from frappe.model.document import Document
 from frappe.model.naming import make_autoname
 from frappe.utils import add_years, date_diff, getdate, today
 
-from suivi_social.exceptions import DoublonProbable, HorsStructure
-from suivi_social.utils.erreurs import normaliser, refuser, verifier_agent
+from suivi_social.exceptions import DoublonProbable
+from suivi_social.utils.erreurs import normaliser, refuser
 from suivi_social.utils.identite import (
 	cle_recherche,
 	normaliser_code_postal,
@@ -34,22 +34,16 @@ class Beneficiaire(Document):
 		naissance = getdate(self.date_naissance)
 		return fin.year - naissance.year - ((fin.month, fin.day) < (naissance.month, naissance.day))
 
+	# The structure cannot change, and référents and linked files must be of it:
+	# permissions.structure.garde_structure, shared by every record that carries a structure.
 	def validate(self):
-		self.validate_structure_inchangee()
 		self.set_nom_complet()
 		self.validate_dates()
 		self.validate_contact()
 		self.validate_nir()
-		self.validate_referents()
 		self.validate_entourage()
 		self.set_cles_recherche()
 		self.validate_doublon()
-
-	def validate_structure_inchangee(self):
-		if not self.is_new() and self.has_value_changed("structure"):
-			refuser(
-				self, "structure", _("ne peut pas changer : le numéro de dossier appartient à la structure")
-			)
 
 	def set_nom_complet(self):
 		self.nom_usage = " ".join((self.nom_usage or "").split())
@@ -88,18 +82,11 @@ class Beneficiaire(Document):
 			self.date_naissance and getdate(self.date_naissance),
 		)
 
-	def validate_referents(self):
-		for row in self.referents:
-			verifier_agent(row, "user", self.structure)
-
 	def validate_entourage(self):
 		for row in self.entourage:
 			normaliser(row, "telephone", normaliser_telephone)
-			if row.beneficiaire_lie:
-				if row.beneficiaire_lie == self.name:
-					refuser(row, "beneficiaire_lie", _("ne peut pas être le dossier lui-même"))
-				if frappe.db.get_value("Beneficiaire", row.beneficiaire_lie, "structure") != self.structure:
-					refuser(row, "beneficiaire_lie", _("appartient à une autre structure"), exc=HorsStructure)
+			if row.beneficiaire_lie and row.beneficiaire_lie == self.name:
+				refuser(row, "beneficiaire_lie", _("ne peut pas être le dossier lui-même"))
 
 	def set_cles_recherche(self):
 		"""Accent-free keys for the reception search and the duplicate check (indexed columns)."""

@@ -2,16 +2,14 @@ import frappe
 from frappe import _
 from frappe.model.document import Document
 
-from suivi_social.utils.erreurs import refuser, verifier_agent
+from suivi_social.utils.erreurs import refuser
 
 
 class CompteRenduPrive(Document):
 	"""Kept apart from Accompagnement: a per-author rule cannot be expressed with permlevels."""
 
 	def validate(self):
-		self.structure = frappe.db.get_value("Accompagnement", self.accompagnement, "structure")
 		if self.is_new():
 			self.auteur = frappe.session.user
 		elif self.has_value_changed("auteur"):
 			refuser(self, "auteur", _("ne peut pas changer"))
-		verifier_agent(self, "delegue", self.structure)

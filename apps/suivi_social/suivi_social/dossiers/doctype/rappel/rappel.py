@@ -2,29 +2,20 @@ import frappe
 from frappe import _
 from frappe.model.document import Document
 
-from suivi_social.exceptions import HorsStructure
-from suivi_social.utils.erreurs import refuser, verifier_agent
+from suivi_social.utils.erreurs import refuser
 
 
 class Rappel(Document):
+	# Structure, links and assignee are guarded by permissions.structure.garde_structure (the
+	# accompaniment must be of the rappel's structure).
 	def validate(self):
-		self.set_structure()
-		self.validate_assigne()
+		self.set_beneficiaire()
 
-	def set_structure(self):
-		"""A rappel about a file or an accompaniment belongs to that file's structure."""
-		if self.accompagnement:
-			acc = frappe.db.get_value(
-				"Accompagnement", self.accompagnement, ["beneficiaire", "structure"], as_dict=True
-			)
-			if self.beneficiaire and acc and acc.beneficiaire != self.beneficiaire:
-				refuser(self, "accompagnement", _("ne concerne pas ce bénéficiaire"))
-			self.beneficiaire = acc.beneficiaire if acc else self.beneficiaire
-		if self.beneficiaire:
-			structure = frappe.db.get_value("Beneficiaire", self.beneficiaire, "structure")
-			if self.structure and structure != self.structure:
-				refuser(self, "beneficiaire", _("appartient à une autre structure"), exc=HorsStructure)
-			self.structure = structure
-
-	def validate_assigne(self):
-		verifier_agent(self, "assigne_a", self.structure)
+	def set_beneficiaire(self):
+		"""A rappel about an accompaniment is about its file."""
+		if not self.accompagnement:
+			return
+		beneficiaire = frappe.db.get_value("Accompagnement", self.accompagnement, "beneficiaire")
+		if self.beneficiaire and beneficiaire != self.beneficiaire:
+			refuser(self, "accompagnement", _("ne concerne pas ce bénéficiaire"))
+		self.beneficiaire = beneficiaire

@@ -37,6 +37,8 @@ doc_events = {
 	# Every record that carries a structure: structure from its link, never changed, links and
 	# agents of that structure (permissions/structure.py explains why it cannot be a validate).
 	"*": {"before_validate": "suivi_social.permissions.structure.garde_structure"},
+	# Each attachment carries the structure of its record, for the File list (permissions/fichiers.py).
+	"File": {"validate": "suivi_social.permissions.fichiers.renseigner_structure"},
 	# Each user has a default structure, pre-filled in every new record (permissions/structure.py).
 	"User Permission": {
 		"after_insert": "suivi_social.permissions.structure.garder_une_structure_par_defaut",
@@ -56,6 +58,9 @@ override_whitelisted_methods = {
 # Fixes to Frappe itself (suivi_social/frappe_fixes.py), applied in every process.
 before_request = ["suivi_social.frappe_fixes.apply", "suivi_social.frappe_fixes.nettoyer_requete"]
 before_job = ["suivi_social.frappe_fixes.apply"]
+# PDFs built without fetching anything from the site over HTTP (suivi_social/impression.py).
+before_request += ["suivi_social.impression.apply"]
+before_job += ["suivi_social.impression.apply"]
 
 # The file's timeline also lists its accompaniments and rappels (dossiers/timeline.py).
 additional_timeline_content = {"Beneficiaire": ["suivi_social.dossiers.timeline.historique"]}

@@ -32,11 +32,13 @@ def after_migrate() -> None:
 
 
 def seed() -> None:
+	from suivi_social.permissions import fichiers
 	from suivi_social.structures.catalogue import seed_catalogue
 
 	create_roles()
 	apply_security_settings()
 	seed_catalogue()
+	fichiers.synchroniser()
 	set_default_structures()
 
 

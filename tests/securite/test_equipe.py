@@ -11,11 +11,21 @@ from tests.factories import make_user
 
 
 def test_le_responsable_invite_un_collegue(monde):
-	with as_user(monde.resp_a):
-		email = equipe.inviter_collegue(
+	from unittest.mock import patch
+
+	# A site with no outgoing e-mail account (tests mute e-mails, which fakes one).
+	with (
+		as_user(monde.resp_a),
+		patch("suivi_social.api.equipe.EmailAccount.find_outgoing", return_value=None),
+	):
+		invitation = equipe.inviter_collegue(
 			monde.a, "Nouvelle.Collegue@Test.fr", "Nadia", "Haddad", TRAVAILLEUR_SOCIAL
 		)
+	email = invitation["email"]
 	assert email == "nouvelle.collegue@test.fr"
+	# No e-mail can be sent: the link where she chooses her password is returned instead.
+	assert "/update-password?key=" in invitation["lien_mot_de_passe"]
+	assert frappe.db.get_value("User", email, "username") == email
 	roles = frappe.get_roles(email)
 	assert TRAVAILLEUR_SOCIAL in roles
 	assert "System Manager" not in roles
@@ -97,3 +107,13 @@ def test_la_liste_des_agents_d_un_formulaire_se_limite_a_la_structure(monde):
 		assert {row.name for row in equipe.equipe(monde.a)} >= {monde.ts_a, monde.acc_a}
 		with pytest.raises(frappe.PermissionError):
 			equipe.equipe(monde.b)
+
+
+def test_deux_collegues_du_meme_prenom(monde):
+	"""Frappe derives the username from the first name and complained (in English) on the second."""
+	with as_user(monde.resp_a):
+		for email in ("alice.martin@test.fr", "alice.durand@test.fr"):
+			equipe.inviter_collegue(monde.a, email, "Alice", email.split(".")[1].split("@")[0], AGENT_ACCUEIL)
+	messages = " ".join(m.get("message", "") if isinstance(m, dict) else str(m) for m in frappe.message_log)
+	assert "utilisateur" not in messages.lower()
+	assert frappe.db.get_value("User", "alice.durand@test.fr", "username") == "alice.durand@test.fr"

@@ -124,7 +124,7 @@ def test_http_equipe_reservee_au_responsable(monde, cles):
 	try:
 		r = post(cles[monde.resp_a], path, **invitation)
 		assert r.status_code == 200, r.json
-		assert r.json["message"] == "x@test.fr"
+		assert r.json["message"]["email"] == "x@test.fr"
 	finally:
 		frappe.db.rollback()  # a new snapshot, that sees what the request committed
 		for name in frappe.get_all("User Permission", filters={"user": "x@test.fr"}, pluck="name"):

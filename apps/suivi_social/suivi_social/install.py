@@ -40,6 +40,7 @@ def seed() -> None:
 	seed_catalogue()
 	fichiers.synchroniser()
 	set_default_structures()
+	set_euro_format()
 
 
 def create_roles() -> None:
@@ -70,3 +71,10 @@ def set_default_structures() -> None:
 		"User Permission", filters={"allow": "Structure"}, pluck="user", distinct=True
 	):
 		garder_une_structure_par_defaut(frappe._dict(user=user, allow="Structure", name=""))
+
+
+def set_euro_format() -> None:
+	"""Amounts as a French agent writes them: 1 234,50 €. Frappe ships EUR as "#,###.##" with the
+	symbol on the left, which overrides the system's French number format for every amount."""
+	if frappe.db.get_value("Currency", "EUR", "number_format") == "#,###.##":
+		frappe.db.set_value("Currency", "EUR", {"number_format": "# ###,##", "symbol_on_right": 1})

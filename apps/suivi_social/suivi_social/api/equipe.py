@@ -6,6 +6,7 @@ caller first, then acts with ignore_permissions."""
 
 import frappe
 from frappe import _
+from frappe.email.doctype.email_account.email_account import EmailAccount
 from frappe.utils import validate_email_address
 
 from suivi_social.permissions.structure import is_agent_of, structures_of
@@ -34,8 +35,12 @@ def verifier_gestionnaire(structure: str) -> None:
 
 
 @frappe.whitelist(methods=["POST"])
-def inviter_collegue(structure: str, email: str, prenom: str, nom: str, role: str) -> str:
-	"""Create (or attach) a desk user with one structure role, restricted to the structure."""
+def inviter_collegue(structure: str, email: str, prenom: str, nom: str, role: str) -> dict:
+	"""Create (or attach) a desk user with one structure role, restricted to the structure.
+
+	Returns the e-mail, and for a new user when the site cannot send e-mails (no outgoing account:
+	Frappe would only say so in English), the link where the colleague chooses their password, for
+	the Responsable to pass on."""
 	verifier_gestionnaire(structure)
 	if role not in ROLES_DE_STRUCTURE:
 		frappe.throw(
@@ -50,6 +55,7 @@ def inviter_collegue(structure: str, email: str, prenom: str, nom: str, role: st
 	if not (prenom or "").strip() or not (nom or "").strip():
 		frappe.throw(_("Prénom et nom sont obligatoires."))
 
+	lien = None
 	if frappe.db.exists("User", email):
 		verifier_utilisateur_gerable(email)
 		user = frappe.get_doc("User", email)
@@ -61,19 +67,26 @@ def inviter_collegue(structure: str, email: str, prenom: str, nom: str, role: st
 		user.flags.ignore_permissions = True
 		user.save()
 	else:
+		envoi_possible = bool(EmailAccount.find_outgoing())
 		user = frappe.new_doc("User")
 		user.update(
 			{
 				"email": email,
 				"first_name": prenom.strip(),
 				"last_name": nom.strip(),
+				# Frappe derives it from the first name and complains (in English) when two
+				# colleagues share one: the e-mail is unique.
+				"username": email,
 				"language": "fr",
 				"default_workspace": ESPACE_DE_TRAVAIL,
+				"send_welcome_email": int(envoi_possible),
 			}
 		)
 		user.append_roles(role)
 		user.flags.ignore_permissions = True
 		user.insert()
+		if not envoi_possible:
+			lien = user.reset_password()
 
 	if not frappe.db.exists("User Permission", {"user": email, "allow": "Structure", "for_value": structure}):
 		frappe.get_doc(
@@ -95,7 +108,7 @@ def inviter_collegue(structure: str, email: str, prenom: str, nom: str, role: st
 		if email not in {row.user for row in doc.responsables}:
 			doc.append("responsables", {"user": email})
 			doc.save(ignore_permissions=True)
-	return email
+	return {"email": email, "lien_mot_de_passe": lien}
 
 
 def verifier_utilisateur_gerable(email: str) -> None:

@@ -132,10 +132,12 @@ DOSSIERS = [
 def _ensure_typologies(structure: str) -> None:
 	from suivi_social.structures.catalogue import copier_catalogue
 
-	if not frappe.db.exists("Type Accompagnement", {"structure": structure}):
-		copier_catalogue(structure)
+	# Only the missing entries are copied (a structure may already have some of its own).
+	avant = set(frappe.get_all("Type Accompagnement", filters={"structure": structure}, pluck="name"))
+	if copier_catalogue(structure):
 		for name in frappe.get_all("Type Accompagnement", filters={"structure": structure}, pluck="name"):
-			_remember("Type Accompagnement", name)
+			if name not in avant:
+				_remember("Type Accompagnement", name)
 
 
 def _ensure_dossier(structure: str, referent: str, personne: dict, accompagnements: list) -> None:

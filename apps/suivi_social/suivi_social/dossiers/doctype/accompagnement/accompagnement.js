@@ -35,13 +35,21 @@ frappe.ui.form.on("Accompagnement", {
 });
 
 function creer_rappel(frm) {
-	frappe.new_doc("Rappel", {
-		accompagnement: frm.doc.name,
-		beneficiaire: frm.doc.beneficiaire,
-		date_echeance: frm.doc.date_echeance || frappe.datetime.get_today(),
-		assigne_a: frm.doc.agent,
-		titre: __("Échéance : {0}", [frm.doc.nom_beneficiaire || frm.doc.beneficiaire]),
-	});
+	const echeance = frm.doc.date_echeance || frappe.datetime.get_today();
+	frappe.new_doc(
+		"Rappel",
+		{
+			accompagnement: frm.doc.name,
+			beneficiaire: frm.doc.beneficiaire,
+			assigne_a: frm.doc.agent,
+			titre: __("Échéance : {0}", [frm.doc.nom_beneficiaire || frm.doc.beneficiaire]),
+		},
+		// Frappe copies only Link, Data and Select values from the options (model/create_new.js):
+		// a date has to be set on the new document itself.
+		(doc) => {
+			doc.date_echeance = echeance;
+		}
+	);
 }
 
 function compte_rendu_prive(frm) {

@@ -1,7 +1,7 @@
 import frappe
 from frappe import _
 from frappe.model.document import Document
-from frappe.utils import date_diff, flt, getdate
+from frappe.utils import date_diff, flt, get_time, getdate
 
 from suivi_social.dossiers.doctype.beneficiaire.beneficiaire import rafraichir_synthese
 from suivi_social.utils.erreurs import refuser
@@ -13,6 +13,7 @@ class Accompagnement(Document):
 	# The structure is the file's (fetch_from), guarded with every link and agent by
 	# permissions.structure.garde_structure.
 	def validate(self):
+		self.set_heure_a_la_minute()
 		self.validate_types()
 		self.validate_dates()
 		self.validate_aide()
@@ -36,6 +37,12 @@ class Accompagnement(Document):
 				refuser(row, "type_accompagnement", _("« {0} » n'est plus actif").format(typ.nom))
 			if typ.aide_financiere:
 				self.aide_financiere = 1
+
+	def set_heure_a_la_minute(self):
+		"""The desk's time picker shows hours and minutes, and rewrites a stored 10:15:37.52 as
+		10:15:00 on opening, leaving the form « Non sauvegardé » before anyone touched it."""
+		if self.heure:
+			self.heure = get_time(self.heure).replace(second=0, microsecond=0).strftime("%H:%M:%S")
 
 	def validate_dates(self):
 		if self.date_echeance and date_diff(self.date_echeance, self.date) < 0:

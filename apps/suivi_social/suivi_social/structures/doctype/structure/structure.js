@@ -44,14 +44,26 @@ function inviter(frm) {
 		primary_action(values) {
 			frappe
 				.call({ method: "suivi_social.api.equipe.inviter_collegue", args: { structure: frm.doc.name, ...values }, freeze: true })
-				.then(() => {
+				.then(({ message }) => {
 					d.hide();
 					frappe.show_alert({ message: __("{0} a été ajouté(e) à l'équipe", [values.email]), indicator: "green" });
 					frm.reload_doc();
+					if (message && message.lien_mot_de_passe) montrer_lien(values, message.lien_mot_de_passe);
 				});
 		},
 	});
 	d.show();
+}
+
+function montrer_lien(values, lien) {
+	// No outgoing e-mail account: the Responsable passes the link on (it works once).
+	frappe.msgprint({
+		title: __("Première connexion de {0} {1}", [values.prenom, values.nom]),
+		indicator: "blue",
+		message:
+			__("Ce site n'envoie pas d'e-mails : transmettez ce lien à votre collègue pour qu'il ou elle choisisse son mot de passe (il ne sert qu'une fois).") +
+			`<p><input class="form-control" readonly value="${frappe.utils.escape_html(lien)}" aria-label="${__("Lien de première connexion")}"></p>`,
+	});
 }
 
 function retirer(frm) {

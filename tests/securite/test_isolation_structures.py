@@ -100,14 +100,31 @@ def test_historique_visible_du_collegue_invisible_ailleurs(monde):
 
 
 def test_le_partage_de_document_est_desactive(monde):
-	"""Sharing a file would open it to a user of another structure."""
+	"""Sharing a file would open it to a user of another structure (DocShare is OR-ed into every
+	list condition). The refusal must come from the disabled setting, not from the role having no
+	share right: the test grants that right, and shows sharing would then work without the setting."""
+	from unittest.mock import patch
+
+	from frappe import permissions
 	from frappe.share import add as partager
 
-	with as_user(monde.ts_a):
+	assert frappe.get_system_settings("disable_document_sharing") == 1
+	role_permissions = permissions.get_role_permissions
+	system_settings = frappe.get_system_settings
+
+	def avec_le_droit_de_partager(meta, user=None, is_owner=None, debug=False):
+		return {**role_permissions(meta, user=user, is_owner=is_owner, debug=debug), "share": 1}
+
+	with patch.object(permissions, "get_role_permissions", avec_le_droit_de_partager), as_user(monde.ts_a):
 		with pytest.raises(frappe.PermissionError):
 			partager("Beneficiaire", monde.ben_a.name, monde.ts_b, read=1)
+		assert not frappe.db.exists("DocShare", {"share_name": monde.ben_a.name, "user": monde.ts_b})
+		sans_reglage = lambda key: 0 if key == "disable_document_sharing" else system_settings(key)  # noqa: E731
+		with patch("frappe.get_system_settings", sans_reglage):
+			partager("Beneficiaire", monde.ben_a.name, monde.ts_b, read=1)
 	with as_user(monde.ts_b):
-		assert not frappe.has_permission("Beneficiaire", "read", monde.ben_a.name)
+		# What the setting prevents: with the share, B's user would read A's file.
+		assert frappe.has_permission("Beneficiaire", "read", monde.ben_a.name)
 
 
 def test_le_compteur_assigne_a_ne_compte_que_les_dossiers_visibles(monde):

@@ -111,6 +111,7 @@ def test_la_liste_des_agents_d_un_formulaire_se_limite_a_la_structure(monde):
 
 def test_deux_collegues_du_meme_prenom(monde):
 	"""Frappe derives the username from the first name and complained (in English) on the second."""
+	frappe.local.message_log = []
 	with as_user(monde.resp_a):
 		for email in ("alice.martin@test.fr", "alice.durand@test.fr"):
 			equipe.inviter_collegue(monde.a, email, "Alice", email.split(".")[1].split("@")[0], AGENT_ACCUEIL)

@@ -18,7 +18,17 @@ before_tests = "suivi_social.setup.site.configure_site"
 # Permissions --------------------------------------------------------------------------------
 # One criterion (suivi_social.permissions.structure), applied as a query condition and as a
 # document check on every DocType that carries a structure.
-STRUCTURE_DOCTYPES = ("Type Accompagnement", "Beneficiaire", "Accompagnement", "Rappel")
+STRUCTURE_DOCTYPES = (
+	"Type Accompagnement",
+	"Beneficiaire",
+	"Accompagnement",
+	"Rappel",
+	# Imports of legacy workbooks (imports/): readable by who may import into the structure.
+	"Import Classeur",
+	"Modele Import",
+	"Correspondance Referent",
+	"Ligne Importee",
+)
 
 permission_query_conditions = {
 	"Structure": "suivi_social.permissions.structure.structure_query_conditions",
@@ -45,6 +55,9 @@ doc_events = {
 		"on_trash": "suivi_social.permissions.structure.garder_une_structure_par_defaut",
 	},
 }
+
+# The fingerprints of imported rows (imports/) never prevent deleting or erasing a file.
+ignore_links_on_delete = ["Ligne Importee"]
 
 # Leaks of Frappe 15.44.2's whitelisted methods, closed in suivi_social/overrides.py.
 override_whitelisted_methods = {

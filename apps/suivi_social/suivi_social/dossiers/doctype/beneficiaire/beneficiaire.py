@@ -105,7 +105,12 @@ class Beneficiaire(Document):
 		):
 			return
 		doublons = trouver_doublons(
-			self.structure, self.nom_usage, self.prenoms, self.date_naissance, exclure=self.name
+			self.structure,
+			self.nom_usage,
+			self.prenoms,
+			self.date_naissance,
+			exclure=self.name,
+			nom_naissance=self.nom_naissance,
 		)
 		if doublons:
 			liens = ", ".join(
@@ -123,24 +128,34 @@ class Beneficiaire(Document):
 
 
 def trouver_doublons(
-	structure: str, nom_usage: str, prenoms: str, date_naissance, exclure: str | None = None
+	structure: str,
+	nom_usage: str,
+	prenoms: str,
+	date_naissance,
+	exclure: str | None = None,
+	nom_naissance: str | None = None,
 ):
-	"""Files of the structure with the same normalised name and first names and the same birth date.
+	"""Files of the structure that are certainly the same person: the import's matching
+	(imports/doublons.py), tolerant to accents, case, hyphens, compound first names, a birth name
+	and inverted day and month; read through the indexed columns."""
+	from suivi_social.imports.doublons import CERTAIN, Identite, dossiers_correspondants
 
-	The match is on the family name (usage) and first names; the birth name is not required, so that
-	a file typed without it still matches."""
-	cle = cle_recherche(nom_usage, prenoms)
-	candidats = frappe.get_all(
-		"Beneficiaire",
-		filters={"structure": structure, "date_naissance": date_naissance, "name": ("!=", exclure or "")},
-		fields=["name", "nom_complet", "nom_usage", "prenoms"],
+	identite = Identite(
+		nom=nom_usage or "",
+		prenoms=prenoms or "",
+		nom_naissance=nom_naissance or "",
+		date_naissance=getdate(date_naissance) if date_naissance else None,
 	)
-	return [c for c in candidats if cle_recherche(c.nom_usage, c.prenoms) == cle]
+	return [
+		frappe._dict(name=dossier.name, nom_complet=dossier.nom_complet)
+		for dossier, verdict in dossiers_correspondants(structure, identite, exclure=exclure)
+		if verdict.niveau == CERTAIN and not verdict.sans_date
+	]
 
 
 def rafraichir_synthese(beneficiaire: str) -> None:
 	"""Last contact, next appointment and open requests, stored on the file for lists and search."""
-	from frappe.utils import get_datetime, now_datetime
+	from frappe.utils import now_datetime
 
 	if not beneficiaire or not frappe.db.exists("Beneficiaire", beneficiaire):
 		return
@@ -149,25 +164,35 @@ def rafraichir_synthese(beneficiaire: str) -> None:
 		filters={"beneficiaire": beneficiaire, "statut": ("!=", "Annulé")},
 		fields=["date", "heure", "statut"],
 	)
-	maintenant = now_datetime()
+	frappe.db.set_value(
+		"Beneficiaire",
+		beneficiaire,
+		calculer_synthese(accompagnements, now_datetime()),
+		update_modified=False,
+	)
+
+
+def calculer_synthese(accompagnements, maintenant) -> dict:
+	"""The summary fields from the file's accompaniments (objects or dicts with date, heure, statut;
+	cancelled ones excluded). Also used by the import for the files it creates."""
+	from frappe.utils import get_datetime
+
+	accompagnements = [frappe._dict(a) for a in accompagnements if a.get("statut") != "Annulé"]
 	passes = [
-		a.date for a in accompagnements if a.statut != "Planifié" and getdate(a.date) <= maintenant.date()
+		getdate(a.date)
+		for a in accompagnements
+		if a.statut != "Planifié" and getdate(a.date) <= maintenant.date()
 	]
 	rendez_vous = sorted(
 		get_datetime(f"{a.date} {a.heure or '00:00:00'}")
 		for a in accompagnements
 		if a.statut == "Planifié" and getdate(a.date) >= maintenant.date()
 	)
-	frappe.db.set_value(
-		"Beneficiaire",
-		beneficiaire,
-		{
-			"dernier_contact": max(passes) if passes else None,
-			"prochain_rendez_vous": rendez_vous[0] if rendez_vous else None,
-			"demandes_en_cours": sum(1 for a in accompagnements if a.statut in ("À traiter", "En cours")),
-		},
-		update_modified=False,
-	)
+	return {
+		"dernier_contact": max(passes) if passes else None,
+		"prochain_rendez_vous": rendez_vous[0] if rendez_vous else None,
+		"demandes_en_cours": sum(1 for a in accompagnements if a.statut in ("À traiter", "En cours")),
+	}
 
 
 def rafraichir_syntheses_echues() -> None:

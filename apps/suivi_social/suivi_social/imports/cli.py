@@ -1,0 +1,121 @@
+"""`bench --site SITE import-legacy FILE --structure NAME [--dry-run] [--json REPORT.json]`.
+
+The same import as the desk, without it: saved templates and the automatic mapping, the dry run
+writes nothing; a real run creates an Import Classeur (visible in the desk, with its reports) and
+runs it in this process, committing batch by batch.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import frappe
+
+from suivi_social.imports import execution, service
+from suivi_social.imports.ecriture import Transaction
+from suivi_social.imports.erreurs import verifier_peut_importer
+from suivi_social.utils.identite import cle_recherche
+
+
+def importer(
+	chemin: str,
+	structure: str,
+	essai: bool = False,
+	json_rapport: str | None = None,
+	agent: str | None = None,
+	referents: tuple[str, ...] = (),
+	user: str = "Administrator",
+	afficher=print,
+	transaction: Transaction | None = None,
+) -> dict:
+	"""Run the import (or its dry run) of a file; returns the report, written to `json_rapport`."""
+	frappe.set_user(user)
+	if not frappe.db.exists("Structure", structure):
+		frappe.throw(f"La structure « {structure} » n'existe pas.", service.ImportImpossible)
+	verifier_peut_importer(structure)
+	fichier = Path(chemin)
+	contenu = fichier.read_bytes()
+	# An unreadable file is refused before anything is written.
+	service.verifier_importable(service.tableaux(service.lire(contenu, fichier.name)), fichier.name)
+	correspondances = _correspondances(structure, referents, enregistrer=not essai)
+	if essai:
+		plan, _liste, _configs = service.analyser(contenu, fichier.name, structure, referents=correspondances)
+		rapport = plan.rapport()
+		rapport["essai"] = True
+		rapport["date"] = frappe.utils.now()
+	else:
+		transaction = transaction or Transaction()
+		transaction.debut()
+		doc = _creer_import(structure, fichier.name, contenu, agent)
+		transaction.fin()
+		rapport = execution.executer(doc.name, transaction=transaction)
+		if rapport is None:
+			doc.reload()
+			frappe.throw(doc.message_progression or "L'import a échoué.", service.ImportImpossible)
+		rapport["import_classeur"] = doc.name
+	if json_rapport:
+		Path(json_rapport).write_text(service.json_du_rapport(rapport), encoding="utf-8")
+	afficher(_resume(rapport))
+	return rapport
+
+
+def _correspondances(structure: str, referents: tuple[str, ...], enregistrer: bool) -> dict[str, str]:
+	"""--referent CODE=email: for this run, and saved in the structure's table for a real run."""
+	resultat = {}
+	for texte in referents:
+		code, _sep, email = texte.partition("=")
+		if not code.strip() or not email.strip():
+			frappe.throw(f"--referent attend CODE=adresse, pas « {texte} ».", service.ImportImpossible)
+		resultat[cle_recherche(code)] = email.strip()
+		if enregistrer and not frappe.db.exists(
+			"Correspondance Referent", {"structure": structure, "cle": cle_recherche(code)}
+		):
+			frappe.get_doc(
+				{
+					"doctype": "Correspondance Referent",
+					"structure": structure,
+					"code": code,
+					"utilisateur": email.strip(),
+				}
+			).insert()
+	return resultat
+
+
+def _creer_import(structure: str, nom: str, contenu: bytes, agent: str | None):
+	fichier = frappe.get_doc(
+		{"doctype": "File", "file_name": nom, "is_private": 1, "content": contenu}
+	).insert(ignore_permissions=True)
+	doc = frappe.get_doc(
+		{
+			"doctype": "Import Classeur",
+			"structure": structure,
+			"fichier": fichier.file_url,
+			"agent_par_defaut": agent,
+		}
+	).insert()
+	execution.preparer(doc)
+	doc.save()
+	return doc
+
+
+def _resume(rapport: dict) -> str:
+	r = rapport["resume"]
+	lignes = [
+		(
+			"Essai (rien n'est écrit)"
+			if rapport.get("essai")
+			else f"Import {rapport.get('import_classeur', '')}"
+		)
+		+ f" de « {rapport['fichier']} » dans « {rapport['structure']} »",
+		f"  {r['lignes']} lignes : {r['importees']} importées, {r['fusionnees']} fusionnées avec un dossier existant, "
+		f"{r['a_verifier']} à vérifier, {r['rejetees']} rejetées, {r['deja_importees']} déjà importées",
+		f"  {r['personnes_creees']} dossiers créés, {r['personnes_existantes']} dossiers existants complétés, "
+		f"{r['accompagnements']} accompagnements",
+	]
+	for typologie, n in r["accompagnements_par_typologie"].items():
+		lignes.append(f"    {typologie} : {n}")
+	for feuille in rapport["feuilles"]:
+		for texte in [feuille.get("probleme"), *feuille.get("avertissements", [])]:
+			if texte:
+				lignes.append(f"  ! {texte}")
+	return "\n".join(lignes)

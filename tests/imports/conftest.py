@@ -6,6 +6,16 @@ from types import SimpleNamespace
 
 import pytest
 
+# Figures measured against the ground truth, shown at the end of every run (also in CI's log).
+MESURES: list[str] = []
+
+
+def pytest_terminal_summary(terminalreporter):
+	if MESURES:
+		terminalreporter.section("Import des classeurs : qualité mesurée")
+		for ligne in MESURES:
+			terminalreporter.write_line(ligne)
+
 
 @pytest.fixture(scope="session")
 def _structure_import(frappe_site):

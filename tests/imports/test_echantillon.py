@@ -13,6 +13,7 @@ import frappe
 from suivi_social.imports import cli
 from suivi_social.imports.ecriture import Transaction
 from tests.conftest import BENCH, TEST_SITE
+from tests.imports.conftest import MESURES
 from tests.imports.verite import (
 	ECHANTILLON,
 	OBJECTIF_PRECISION,
@@ -27,7 +28,7 @@ ISSUES = {"imported", "merged", "review", "rejected"}
 
 def verifier(rapport: dict) -> dict:
 	mesures = mesurer(rapport, charger_verite())
-	print("\n" + afficher(mesures))
+	MESURES.append("Échantillon partagé : " + afficher(mesures))
 	assert not mesures["lignes_manquantes"], mesures["lignes_manquantes"][:10]
 	assert not mesures["lignes_en_trop"], mesures["lignes_en_trop"][:10]
 	assert set(mesures["issues"]) <= ISSUES

@@ -9,6 +9,7 @@ from suivi_social.imports.correspondance import cible_de, proposer
 from suivi_social.imports.entetes import trouver_tableau
 from suivi_social.imports.lecture import lire_classeur
 from tests.imports import synthese
+from tests.imports.conftest import MESURES
 from tests.imports.verite import OBJECTIF_PRECISION, OBJECTIF_RAPPEL, afficher, mesurer
 
 
@@ -22,7 +23,7 @@ def test_dedoublonnage_classeur_synthetique():
 		paires, Contexte(structure="S", aujourd_hui=datetime.date(2026, 11, 28), fichier="synthese.xlsx")
 	)
 	mesures = mesurer(plan.rapport(), verite)
-	print("\nClasseur synthétique : " + afficher(mesures))
+	MESURES.append("Classeur synthétique : " + afficher(mesures))
 	assert not mesures["lignes_manquantes"] and not mesures["lignes_en_trop"]
 	assert mesures["precision"] >= OBJECTIF_PRECISION
 	assert mesures["rappel"] >= OBJECTIF_RAPPEL

@@ -24,6 +24,8 @@ def en_francais():
 		("Reminder", "Rappel personnel"),
 		("Save", "Enregistrer"),
 		("You viewed this", "Vous avez consulté ce document"),
+		("Import Classeur", "Import de classeur"),
+		("Modele Import", "Modèle d'import"),
 	],
 )
 def test_noms_en_francais(en_francais, msgid, francais):
@@ -33,7 +35,7 @@ def test_noms_en_francais(en_francais, msgid, francais):
 def test_toutes_nos_doctypes_ont_un_nom_francais(en_francais):
 	"""Every DocType whose name lost its accents (ASCII rule) gets a French name."""
 	for name in frappe.get_all(
-		"DocType", filters={"module": ("in", ["Structures", "Dossiers"])}, pluck="name"
+		"DocType", filters={"module": ("in", ["Structures", "Dossiers", "Imports"])}, pluck="name"
 	):
 		if name not in ("Structure", "Rappel", "Accompagnement"):  # already French
 			assert _(name) != name, name

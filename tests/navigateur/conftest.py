@@ -5,6 +5,8 @@ Once per session: the world of « CCAS Navigateur » is rebuilt (donnees.py), th
 it, and one chromium is started. Each role gets one browser context, logged in once through the
 real login page and reused by the following tests. Every page a test opens is watched (outils.
 Surveillance): a JavaScript error, a failed request, an HTTP error or an error dialog fails the test.
+A test whose action runs as a background job (the import of a workbook) asks for `travailleur`: a
+`bench worker` on the test server's own job queues (travailleur.py).
 
 These tests run after every other test package (pytest_collection_modifyitems below): their data is
 committed by the web server, and they are the slowest.
@@ -37,6 +39,9 @@ CHROMIUM_ARGS = [
 ]
 # 2 CPUs in CI: the first desk load of a context takes a few seconds.
 DELAI_MS = 20_000
+# Names the job queues of the test server and of its worker (travailleur.py, serveur.py): apart
+# from the bench's own queues, where other sites' and earlier runs' jobs wait.
+BENCH_ID = f"{BENCH.as_posix().strip('/').replace('/', '-')}-navigateur"
 
 
 def pytest_collection_modifyitems(session, config, items):
@@ -115,6 +120,7 @@ def serveur(monde_nv):
 	from tests.navigateur.outils import ARTEFACTS, JOURNAL_WEB
 
 	ARTEFACTS.mkdir(exist_ok=True)
+	vider_les_files_d_attente()
 	node = shutil.which("node")
 	if not node:
 		pytest.fail("Node.js introuvable : « ./suivi setup » l'installe (serveur temps réel).")
@@ -135,7 +141,7 @@ def serveur(monde_nv):
 	)
 	journal_web = JOURNAL_WEB
 	web = subprocess.Popen(
-		[sys.executable, str(ICI / "serveur.py"), str(port), TEST_SITE, str(port_socketio)],
+		[sys.executable, str(ICI / "serveur.py"), str(port), TEST_SITE, str(port_socketio), BENCH_ID],
 		cwd=SITES,
 		env={**os.environ, "DEV_SERVER": "1", "PYTHONUNBUFFERED": "1"},
 		stdout=journal_web.open("w"),
@@ -150,6 +156,46 @@ def serveur(monde_nv):
 	finally:
 		arreter(web)
 		arreter(socketio)
+
+
+def vider_les_files_d_attente() -> None:
+	"""The test server's job queues start empty: a job left by an interrupted run would name an
+	import of the new run (names are reused once the old records are deleted)."""
+	from frappe.utils.background_jobs import get_queues_timeout, get_redis_conn
+	from rq import Queue
+
+	for file in get_queues_timeout():
+		Queue(f"{BENCH_ID}:{file}", connection=get_redis_conn()).empty()
+
+
+@pytest.fixture(scope="session")
+def travailleur(serveur):
+	"""The background worker of the test server (travailleur.py), for the tests whose action runs
+	as a background job (the import of a workbook): `bench worker`'s own loop, on the queues of the
+	test server only. Started on first use; its log is artefacts/travailleur.log."""
+	from tests.navigateur.outils import ARTEFACTS
+
+	journal = ARTEFACTS / "travailleur.log"
+	process = subprocess.Popen(
+		[sys.executable, str(ICI / "travailleur.py"), BENCH_ID],
+		cwd=SITES,
+		env={**os.environ, "PYTHONUNBUFFERED": "1"},
+		stdout=journal.open("w"),
+		stderr=subprocess.STDOUT,
+	)
+	try:
+		from frappe.utils.background_jobs import get_redis_conn
+		from rq import Worker
+
+		fin = time.monotonic() + 60
+		# Registered in Redis once it waits for jobs.
+		while not any(w.pid == process.pid for w in Worker.all(connection=get_redis_conn())):
+			if process.poll() is not None or time.monotonic() > fin:
+				pytest.fail(f"Le processus de fond ne démarre pas :\n{journal.read_text()[-3000:]}")
+			time.sleep(0.2)
+		yield process
+	finally:
+		arreter(process)
 
 
 # --- Browser ----------------------------------------------------------------------------------

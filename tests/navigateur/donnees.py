@@ -49,11 +49,30 @@ CONFIDENTIEL = {
 
 
 def nettoyer() -> None:
-	"""Delete what earlier runs created in the structure (files, typologies, invited colleagues)."""
+	"""Delete what earlier runs created in the structure (files, imports and what they wrote,
+	typologies, invited colleagues)."""
 	if frappe.db.exists("User", INVITE):
 		frappe.delete_doc("User", INVITE, force=True, ignore_permissions=True, delete_permanently=True)
 	if not frappe.db.exists("Structure", STRUCTURE):
 		return
+	# Imports (test_import.py): the workbook, reports and rejected rows go with each import (its
+	# attached files); a run interrupted mid-way is released first (an import in progress refuses
+	# to be deleted).
+	frappe.db.set_value("Import Classeur", {"structure": STRUCTURE}, "statut", "Échec", update_modified=False)
+	for doctype in ("Ligne Importee", "Import Classeur", "Modele Import", "Correspondance Referent"):
+		for name in frappe.get_all(doctype, {"structure": STRUCTURE}, pluck="name"):
+			frappe.delete_doc(doctype, name, force=True, ignore_permissions=True, delete_permanently=True)
+	# A workbook uploaded in a new import that was never saved.
+	for name in frappe.get_all(
+		"File",
+		{
+			"attached_to_doctype": "Import Classeur",
+			"attached_to_name": ("like", "new-import-classeur-%"),
+			"owner": ("in", [user for user, _role, _structures in COMPTES.values()]),
+		},
+		pluck="name",
+	):
+		frappe.delete_doc("File", name, force=True, ignore_permissions=True, delete_permanently=True)
 	accompagnements = frappe.get_all("Accompagnement", {"structure": STRUCTURE}, pluck="name")
 	for name in frappe.get_all(
 		"Compte Rendu Prive", {"accompagnement": ("in", accompagnements or [""])}, pluck="name"

@@ -2,7 +2,7 @@
 
 Run by conftest.py in a subprocess (cwd sites/, environment DEV_SERVER=1):
 
-	python tests/navigateur/serveur.py <port> <site> <socketio_port>
+	python tests/navigateur/serveur.py <port> <site> <socketio_port> <bench_id>
 
 `bench serve` listens on 0.0.0.0 and picks the site from the Host header (FRAPPE-NOTES §9); this
 forces one site and listens on 127.0.0.1 only.
@@ -14,13 +14,17 @@ node (nginx in production), the request reaches this werkzeug server, which answ
 never connects. So, as `bench start` does, the process runs with DEV_SERVER=1 (app.html renders
 `window.dev_server`), and boot's socketio_port (read from the site config) is forced to the port of
 the node server started for the tests.
+
+Background jobs: the bench id, which names the job queues (`<bench_id>:long`), is forced to the one
+the tests' worker listens to (travailleur.py), so that the jobs this server queues are run by it
+and by no other worker of the bench.
 """
 
 import os
 import sys
 
 
-def main(port: int, site: str, socketio_port: int) -> None:
+def main(port: int, site: str, socketio_port: int, bench_id: str) -> None:
 	import frappe
 	import frappe.app
 	from werkzeug.serving import run_simple
@@ -34,6 +38,7 @@ def main(port: int, site: str, socketio_port: int) -> None:
 		# frappe.init reads the configuration through this module-level name on every request.
 		config = lire_config(*args, **kwargs)
 		config["socketio_port"] = socketio_port
+		config["bench_id"] = bench_id
 		return config
 
 	frappe.get_site_config = get_site_config
@@ -43,4 +48,4 @@ def main(port: int, site: str, socketio_port: int) -> None:
 if __name__ == "__main__":
 	if os.environ.get("DEV_SERVER") != "1":
 		sys.exit("serveur.py doit tourner avec DEV_SERVER=1 (voir la docstring).")
-	main(int(sys.argv[1]), sys.argv[2], int(sys.argv[3]))
+	main(int(sys.argv[1]), sys.argv[2], int(sys.argv[3]), sys.argv[4])

@@ -55,7 +55,17 @@ def create_demo_data() -> None:
 		_ensure_typologies(values["raison_sociale"])
 	for structure, referent, personne, accompagnements in DOSSIERS:
 		_ensure_dossier(structure, referent, personne, accompagnements)
+	_ensure_import()
 	frappe.db.commit()
+
+
+def _ensure_import() -> None:
+	"""A past import of old workbooks by the Responsable of Démoville (imports/demo.py): the desk
+	shows its report, its templates and the files it created. Once only."""
+	from suivi_social.imports.demo import importer_classeur_de_demonstration
+
+	for doctype, name in importer_classeur_de_demonstration():
+		_remember(doctype, name)
 
 
 # (structure, référent, identité, [(typologie, jours depuis aujourd'hui, mode, statut, extra)])

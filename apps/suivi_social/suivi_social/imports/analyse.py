@@ -172,6 +172,12 @@ class LigneImport:
 	def rejetee(self) -> bool:
 		return any(p.grave for p in self.problemes)
 
+	@property
+	def nom_affiche(self) -> str:
+		"""« NOM Prénoms » as read, for the report."""
+		p = self.personne
+		return " ".join(v for v in (p.get("nom_usage") or p.get("nom_naissance"), p.get("prenoms")) if v)
+
 	def lieu(self, colonne: str | None = None) -> str:
 		texte = f"Feuille {self.feuille}, ligne {self.ligne_feuille}"
 		return f"{texte}, colonne « {colonne} »" if colonne else texte
@@ -249,6 +255,7 @@ class Plan:
 					"sheet": l.feuille,
 					"row": l.numero,
 					"ligne_feuille": l.ligne_feuille,
+					"nom": l.nom_affiche,
 					"outcome": l.issue,
 					"beneficiaire": l.beneficiaire,
 					"reasons": l.raisons,
@@ -518,6 +525,8 @@ def analyser(
 			"colonnes": [c.en_dict() for c in config.colonnes],
 			"ignorees": [{"ligne_feuille": n, "raison": r} for n, r in tableau.ignorees],
 			"avertissements": [],
+			# Codes of référents with no correspondence, for the desk's table to fill.
+			"referents_inconnus": [],
 			"probleme": (problemes_feuilles or {}).get(tableau.feuille),
 		}
 		feuilles.append(resume)
@@ -528,6 +537,7 @@ def analyser(
 			continue
 		lignes_feuille = lire_lignes(tableau, config, contexte)
 		inconnus = sorted({l.referent for l in lignes_feuille if l.referent and not l.referent_user})
+		resume["referents_inconnus"] = inconnus
 		if inconnus:
 			resume["avertissements"].append(
 				f"Feuille {tableau.feuille} : référents sans correspondance ({', '.join(inconnus)}) : leurs "

@@ -1,10 +1,12 @@
 """Whitelisted methods the desk's import screens call (upload → mapping → dry run → run →
-summary). Each checks that the user may write the Import Classeur (role and structure) and may
-import into its structure."""
+summary; imports/doctype/import_classeur/import_classeur.js). Each checks that the user may write
+(or read) the Import Classeur (role and structure) and may import into its structure."""
 
 import json
+from collections import Counter
 
 import frappe
+from frappe import _
 
 from suivi_social.imports import execution
 from suivi_social.imports.correspondance import CIBLES
@@ -14,6 +16,13 @@ from suivi_social.imports.erreurs import verifier_peut_importer
 def _import(name: str):
 	doc = frappe.get_doc("Import Classeur", name)
 	doc.check_permission("write")
+	verifier_peut_importer(doc.structure)
+	return doc
+
+
+def _import_lu(name: str):
+	doc = frappe.get_doc("Import Classeur", name)
+	doc.check_permission("read")
 	verifier_peut_importer(doc.structure)
 	return doc
 
@@ -35,10 +44,17 @@ def preparer(name: str) -> dict:
 
 @frappe.whitelist(methods=["POST"])
 def essai(name: str) -> dict:
-	"""The dry run: the summary (the rows are read with `lignes`)."""
+	"""The dry run: its summary (the rows are read with `lignes`)."""
 	doc = _import(name)
-	rapport = execution.analyser(doc)
-	return {"resume": rapport["resume"], "feuilles": rapport["feuilles"]}
+	return synthese(execution.analyser(doc))
+
+
+@frappe.whitelist()
+def rapport(name: str, essai: int = 1) -> dict:
+	"""The summary of the stored report of the dry run (essai=1) or of the import (essai=0); empty
+	when there is none."""
+	contenu = _rapport_stocke(_import_lu(name), int(essai))
+	return synthese(contenu) if contenu else {}
 
 
 @frappe.whitelist(methods=["POST"])
@@ -49,18 +65,107 @@ def lancer(name: str) -> str:
 
 
 @frappe.whitelist()
-def lignes(name: str, essai: int = 1, issue: str | None = None, debut: int = 0, nombre: int = 100) -> dict:
-	"""Rows of the dry-run (or final) report, filtered by outcome, a page at a time."""
-	doc = frappe.get_doc("Import Classeur", name)
-	doc.check_permission("read")
-	verifier_peut_importer(doc.structure)
-	url = doc.rapport_analyse if int(essai) else doc.rapport
-	if not url:
+def lignes(
+	name: str,
+	essai: int = 1,
+	issue: str | None = None,
+	debut: int = 0,
+	nombre: int = 100,
+	feuille: str | None = None,
+) -> dict:
+	"""Rows of the dry-run (or final) report, filtered by outcome (and sheet), a page at a time."""
+	rapport = _rapport_stocke(_import_lu(name), int(essai))
+	if not rapport:
 		return {"total": 0, "lignes": []}
+	choisies = [
+		l
+		for l in rapport["lignes"]
+		if (not issue or l["outcome"] == issue) and (not feuille or l["sheet"] == feuille)
+	]
+	debut, nombre = max(0, int(debut)), min(500, max(1, int(nombre)))
+	return {"total": len(choisies), "lignes": choisies[debut : debut + nombre]}
+
+
+@frappe.whitelist(methods=["POST"])
+def referents(name: str, correspondances: str | dict) -> int:
+	"""Record which agent each référent's code of the workbook stands for, in the structure's table
+	(« Correspondance référent », filled once for all its imports). Returns how many were added."""
+	doc = _import(name)
+	if isinstance(correspondances, str):
+		correspondances = json.loads(correspondances)
+	if not isinstance(correspondances, dict):
+		frappe.throw(_("Les correspondances doivent associer chaque code de référent à un agent."))
+	ajoutees = 0
+	for code, utilisateur in correspondances.items():
+		if not utilisateur:
+			continue
+		frappe.get_doc(
+			{
+				"doctype": "Correspondance Referent",
+				"structure": doc.structure,
+				"code": code,
+				"utilisateur": utilisateur,
+			}
+		).insert()
+		ajoutees += 1
+	return ajoutees
+
+
+def _rapport_stocke(doc, essai: int) -> dict | None:
+	url = doc.rapport_analyse if essai else doc.rapport
+	if not url:
+		return None
 	fichier = frappe.get_doc(
 		"File", {"file_url": url, "attached_to_doctype": doc.doctype, "attached_to_name": doc.name}
 	)
-	rapport = json.loads(fichier.get_content())
-	choisies = [l for l in rapport["lignes"] if not issue or l["outcome"] == issue]
-	debut, nombre = max(0, int(debut)), min(500, max(1, int(nombre)))
-	return {"total": len(choisies), "lignes": choisies[debut : debut + nombre]}
+	return json.loads(fichier.get_content())
+
+
+def synthese(rapport: dict) -> dict:
+	"""A report without its rows, for the desk: the counts (overall and per sheet), each sheet's
+	problem and warnings, the référents' codes without an agent, and the possible duplicates to
+	review with the names read on their rows."""
+	lignes = rapport.get("lignes") or []
+	par_feuille: dict[str, Counter] = {}
+	par_position = {}
+	for ligne in lignes:
+		par_feuille.setdefault(ligne["sheet"], Counter())[ligne["outcome"]] += 1
+		par_position[(ligne["sheet"], ligne["row"])] = ligne
+	feuilles = []
+	for feuille in rapport.get("feuilles") or []:
+		resume = {k: v for k, v in feuille.items() if k != "colonnes"}
+		resume["issues"] = dict(par_feuille.get(feuille["nom"], {}))
+		feuilles.append(resume)
+	a_verifier = []
+	for cas in rapport.get("a_verifier") or []:
+		cas = dict(cas)
+		cas["lignes"] = [
+			{
+				"feuille": nom_feuille,
+				"ligne": numero,
+				"ligne_feuille": par_position.get((nom_feuille, numero), {}).get("ligne_feuille"),
+				"nom": par_position.get((nom_feuille, numero), {}).get("nom"),
+			}
+			for nom_feuille, numero in cas.get("lignes") or []
+		]
+		a_verifier.append(cas)
+	if dossiers := {c["dossier"] for c in a_verifier if c.get("dossier")}:
+		noms = dict(
+			frappe.get_list(
+				"Beneficiaire",
+				filters={"name": ("in", list(dossiers))},
+				fields=["name", "nom_complet"],
+				as_list=True,
+			)
+		)
+		for cas in a_verifier:
+			if cas.get("dossier"):
+				cas["nom_dossier"] = noms.get(cas["dossier"])
+	return {
+		"essai": rapport.get("essai", True),
+		"date": rapport.get("date"),
+		"resume": rapport.get("resume") or {},
+		"feuilles": feuilles,
+		"a_verifier": a_verifier,
+		"referents_inconnus": sorted({c for f in feuilles for c in f.get("referents_inconnus") or []}),
+	}

@@ -14,6 +14,7 @@ functions. Each step checks that the user may import into the structure.
 
 from __future__ import annotations
 
+import datetime
 import json
 import traceback
 
@@ -54,6 +55,7 @@ def preparer(doc) -> None:
 				probleme,
 				tableau.ligne_entete,
 			)
+			ancienne.correspondance = _avec_exemples(ancienne.correspondance, tableau)
 			doc.append("feuilles", ancienne.as_dict())
 			continue
 		doc.append(
@@ -70,11 +72,55 @@ def preparer(doc) -> None:
 				"modele": config.modele,
 				"probleme": probleme,
 				"correspondance": json.dumps(
-					[c.en_dict() for c in config.colonnes], ensure_ascii=False, indent=1
+					[{**c.en_dict(), "exemples": _exemples(tableau, c.index)} for c in config.colonnes],
+					ensure_ascii=False,
+					indent=1,
 				),
 			},
 		)
 	doc.empreinte_fichier = service.empreinte_fichier(contenu)
+
+
+# Values shown under each column on the mapping screen.
+EXEMPLES = 3
+LONGUEUR_EXEMPLE = 60
+
+
+def _exemples(tableau, index: int) -> list[str]:
+	"""The first distinct values of a column, as text, for the person who checks the mapping."""
+	vus: list[str] = []
+	for ligne in tableau.lignes:
+		texte = _texte_exemple(ligne.valeurs[index] if index < len(ligne.valeurs) else None)
+		if texte and texte not in vus:
+			vus.append(texte)
+			if len(vus) == EXEMPLES:
+				break
+	return vus
+
+
+def _texte_exemple(valeur) -> str:
+	if valeur is None:
+		return ""
+	if isinstance(valeur, datetime.date):
+		return valeur.strftime("%d/%m/%Y")
+	if isinstance(valeur, float) and valeur.is_integer():
+		valeur = int(valeur)
+	texte = " ".join(str(valeur).split())
+	return texte if len(texte) <= LONGUEUR_EXEMPLE else texte[: LONGUEUR_EXEMPLE - 1] + "…"
+
+
+def _avec_exemples(texte: str | None, tableau) -> str | None:
+	"""A stored mapping (the user's choices kept) with the samples of the workbook read now."""
+	try:
+		colonnes = json.loads(texte) if texte else None
+	except ValueError:
+		return texte
+	if not isinstance(colonnes, list):
+		return texte
+	for colonne in colonnes:
+		if isinstance(colonne, dict) and isinstance(colonne.get("index"), int):
+			colonne["exemples"] = _exemples(tableau, colonne["index"])
+	return json.dumps(colonnes, ensure_ascii=False, indent=1)
 
 
 def configs_du_document(doc, liste) -> list[ConfigFeuille]:
@@ -168,7 +214,12 @@ def lancer(doc) -> str:
 
 
 def executer_en_tache(name: str, user: str) -> None:
+	from frappe.translate import get_user_lang
+
 	frappe.set_user(user)
+	# A job starts in English: what Frappe writes on the way (the attachments' timeline entries,
+	# its own messages) is in the language of who launched the import, as in the desk.
+	frappe.local.lang = get_user_lang(user)
 	executer(name)
 
 
@@ -295,7 +346,10 @@ def _resultats(doc, resume: dict) -> None:
 
 
 def _joindre(doc, champ: str, nom: str, contenu: bytes) -> str:
-	"""A private file attached to the import: readable only by who may read the import."""
+	"""A private file attached to the import: readable only by who may read the import. It takes
+	the place of the field's previous file (a dry run done again replaces its report: no stale
+	copies of personal data pile up)."""
+	ancien = doc.get(champ)
 	fichier = frappe.get_doc(
 		{
 			"doctype": "File",
@@ -307,6 +361,18 @@ def _joindre(doc, champ: str, nom: str, contenu: bytes) -> str:
 			"content": contenu,
 		}
 	).insert(ignore_permissions=True)
+	if ancien and ancien != fichier.file_url:
+		for precedent in frappe.get_all(
+			"File",
+			filters={
+				"file_url": ancien,
+				"attached_to_doctype": doc.doctype,
+				"attached_to_name": doc.name,
+				"attached_to_field": champ,
+			},
+			pluck="name",
+		):
+			frappe.delete_doc("File", precedent, ignore_permissions=True, delete_permanently=True)
 	return fichier.file_url
 
 

@@ -1,4 +1,5 @@
-// Bénéficiaire: referents among the structure's agents; a likely duplicate is confirmed before saving.
+// Bénéficiaire: referents among the structure's agents; a likely duplicate is confirmed before saving;
+// « Fusionner avec un autre dossier » (dossiers/fusion.py) when one person has two files.
 
 frappe.ui.form.on("Beneficiaire", {
 	setup(frm) {
@@ -17,6 +18,10 @@ frappe.ui.form.on("Beneficiaire", {
 			frm.add_custom_button(__("Accompagnement"), () => nouveau(frm, "Accompagnement"), __("Créer"));
 			frm.add_custom_button(__("Rendez-vous"), () => nouveau(frm, "Accompagnement", { statut: "Planifié" }), __("Créer"));
 			frm.add_custom_button(__("Rappel"), () => nouveau(frm, "Rappel"), __("Créer"));
+			// Merging deletes the other file: offered to who may delete files (the Responsable).
+			if (frappe.model.can_delete("Beneficiaire") && frm.perm[0] && frm.perm[0].write) {
+				frm.add_custom_button(__("Fusionner avec un autre dossier"), () => choisir_le_dossier(frm));
+			}
 		}
 	},
 
@@ -59,4 +64,139 @@ frappe.ui.form.on("Beneficiaire", {
 
 function nouveau(frm, doctype, valeurs = {}) {
 	frappe.new_doc(doctype, { beneficiaire: frm.doc.name, ...valeurs });
+}
+
+// --- « Fusionner avec un autre dossier » ------------------------------------------------------
+
+const FUSION = "suivi_social.api.fusion.";
+
+async function choisir_le_dossier(frm) {
+	const candidats = await frappe.xcall(FUSION + "candidats", { beneficiaire: frm.doc.name });
+	const niveau = (c) => (c.niveau === "certain" ? __("sans doute la même personne") : __("peut-être la même personne"));
+	const options = candidats.map((c) => ({
+		value: c.name,
+		label: `${c.name} — ${c.nom_complet} (${niveau(c)} : ${c.raison})`,
+	}));
+	const d = new frappe.ui.Dialog({
+		title: __("Fusionner avec un autre dossier"),
+		fields: [
+			{
+				fieldtype: "HTML",
+				options: `<p>${frappe.utils.escape_html(
+					options.length
+						? __("Dossiers de la structure qui désignent peut-être la même personne que {0} :", [frm.doc.nom_complet])
+						: __("Aucun autre dossier de la structure ne ressemble à {0} : choisissez le dossier à fusionner.", [frm.doc.nom_complet])
+				)}</p>`,
+			},
+			{
+				fieldname: "candidat",
+				fieldtype: "Select",
+				label: __("Dossier proche"),
+				options: options,
+				default: options.length ? options[0].value : null,
+				hidden: !options.length,
+			},
+			{
+				fieldname: "autre",
+				fieldtype: "Link",
+				options: "Beneficiaire",
+				label: options.length ? __("Ou un autre dossier de la structure") : __("Dossier à fusionner"),
+				get_query: () => ({ filters: { structure: frm.doc.structure, name: ["!=", frm.doc.name] } }),
+			},
+			{
+				fieldname: "garder",
+				fieldtype: "Select",
+				label: __("Dossier conservé"),
+				options: [
+					{ value: "celui-ci", label: __("Ce dossier-ci ({0})", [frm.doc.name]) },
+					{ value: "autre", label: __("L'autre dossier") },
+				],
+				default: "celui-ci",
+				description: __("L'autre dossier est supprimé après que tout ce qui s'y rattache est passé au dossier conservé."),
+			},
+		],
+		primary_action_label: __("Continuer"),
+		primary_action(valeurs) {
+			const autre = valeurs.autre || valeurs.candidat;
+			if (!autre) {
+				frappe.show_alert({ message: __("Choisissez le dossier à fusionner."), indicator: "orange" });
+				return;
+			}
+			d.hide();
+			const [garde, absorbe] = valeurs.garder === "autre" ? [autre, frm.doc.name] : [frm.doc.name, autre];
+			confirmer_la_fusion(frm, garde, absorbe);
+		},
+	});
+	nommer_les_champs(d);
+	d.show();
+}
+
+async function confirmer_la_fusion(frm, garde, absorbe) {
+	const a = await frappe.xcall(FUSION + "apercu", { garde, absorbe });
+	const e = frappe.utils.escape_html;
+	const decrire = (x) =>
+		`<strong>${e(x.name)}</strong> (${e(x.nom_complet)}, ${
+			x.date_naissance
+				? e(__("né(e) le {0}", [frappe.datetime.str_to_user(x.date_naissance)]))
+				: e(__("date de naissance inconnue"))
+		})`;
+	if (!a.peut_fusionner) {
+		frappe.msgprint({
+			title: __("Fusion impossible"),
+			message: __("Seul un responsable de la structure peut fusionner deux dossiers : l'un d'eux est supprimé."),
+			indicator: "orange",
+		});
+		return;
+	}
+	const d = new frappe.ui.Dialog({
+		title: __("Confirmer la fusion des deux dossiers"),
+		fields: [
+			{
+				fieldtype: "HTML",
+				options: `<div class="fusion-resume">
+					<p>${__("Le dossier {0} sera fusionné dans le dossier {1}, qui est conservé.", [decrire(a.absorbe), decrire(a.garde)])}</p>
+					<p>${e(__("Passent au dossier {0} :", [a.garde.name]))}</p>
+					<ul>
+						<li>${e(__("{0} accompagnement(s), avec leurs comptes rendus privés", [a.accompagnements]))}</li>
+						<li>${e(__("{0} rappel(s)", [a.rappels]))}</li>
+						<li>${e(__("{0} document(s) joint(s)", [a.documents]))}</li>
+						<li>${e(__("ses commentaires, ses référents, son entourage et ses ressources"))}</li>
+					</ul>
+					<p>${e(
+						__("Ses informations complètent les champs vides du dossier {0}, sans rien y remplacer. Le dossier {1} est ensuite supprimé ; une note de l'historique garde la trace de la fusion.", [
+							a.garde.name,
+							a.absorbe.name,
+						])
+					)}</p>
+				</div>`,
+			},
+		],
+		primary_action_label: __("Fusionner les dossiers"),
+		secondary_action_label: __("Annuler"),
+		secondary_action: () => d.hide(),
+		async primary_action() {
+			await frappe.call({
+				method: FUSION + "fusionner",
+				args: { garde, absorbe },
+				freeze: true,
+				freeze_message: __("Fusion des dossiers…"),
+			});
+			d.hide();
+			frappe.show_alert({
+				message: __("Le dossier {0} a été fusionné dans le dossier {1}.", [absorbe, garde]),
+				indicator: "green",
+			});
+			if (garde === frm.doc.name) frm.reload_doc();
+			else frappe.set_route("Form", "Beneficiaire", garde);
+		},
+	});
+	nommer_les_champs(d);
+	d.show();
+}
+
+/** Frappe's control labels are not tied to their inputs: name them for screen readers. */
+function nommer_les_champs(dialogue) {
+	for (const champ of Object.values(dialogue.fields_dict)) {
+		if (champ.$input && champ.df.label) champ.$input.attr("aria-label", champ.df.label);
+	}
 }

@@ -203,3 +203,12 @@ def rafraichir_syntheses_echues() -> None:
 		"Beneficiaire", filters={"prochain_rendez_vous": ("<", now_datetime())}, pluck="name"
 	):
 		rafraichir_synthese(name)
+
+
+def on_doctype_update():
+	"""Every lookup of files is within a structure: the duplicate check, the import's matching and
+	the reception search ask for a birth date or a name key in one structure. With these composite
+	indexes MariaDB reads only the matching rows of that structure, instead of choosing the
+	`structure` index and filtering all of its files (seen with EXPLAIN on a small table)."""
+	frappe.db.add_index("Beneficiaire", ["structure", "date_naissance"])
+	frappe.db.add_index("Beneficiaire", ["structure", "nom_recherche"])

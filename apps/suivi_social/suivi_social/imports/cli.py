@@ -82,17 +82,7 @@ def _correspondances(structure: str, referents: tuple[str, ...], enregistrer: bo
 
 
 def _creer_import(structure: str, nom: str, contenu: bytes, agent: str | None):
-	fichier = frappe.get_doc(
-		{"doctype": "File", "file_name": nom, "is_private": 1, "content": contenu}
-	).insert(ignore_permissions=True)
-	doc = frappe.get_doc(
-		{
-			"doctype": "Import Classeur",
-			"structure": structure,
-			"fichier": fichier.file_url,
-			"agent_par_defaut": agent,
-		}
-	).insert()
+	doc = execution.nouvel_import(structure, nom, contenu, agent)
 	execution.preparer(doc)
 	doc.save()
 	return doc

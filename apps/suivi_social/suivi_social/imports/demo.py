@@ -69,22 +69,7 @@ def importer_classeur_de_demonstration(
 			{"doctype": "Correspondance Referent", "structure": structure, "code": "KB", "utilisateur": agent}
 		).insert()
 		crees.append(("Correspondance Referent", correspondance.name))
-		fichier = frappe.get_doc(
-			{
-				"doctype": "File",
-				"file_name": NOM_FICHIER,
-				"is_private": 1,
-				"content": classeur_de_demonstration(),
-			}
-		).insert(ignore_permissions=True)
-		doc = frappe.get_doc(
-			{
-				"doctype": "Import Classeur",
-				"structure": structure,
-				"fichier": fichier.file_url,
-				"agent_par_defaut": agent,
-			}
-		).insert()
+		doc = execution.nouvel_import(structure, NOM_FICHIER, classeur_de_demonstration(), agent)
 		crees.append(("Import Classeur", doc.name))
 		execution.analyser(doc)
 		avant = set(frappe.get_all("Type Accompagnement", filters={"structure": structure}, pluck="name"))

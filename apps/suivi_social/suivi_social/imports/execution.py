@@ -37,6 +37,21 @@ def contenu_du_fichier(doc) -> bytes:
 	return frappe.get_doc("File", fichier.name).get_content()
 
 
+def nouvel_import(structure: str, nom: str, contenu: bytes, agent: str | None = None):
+	"""An Import Classeur for a workbook given as bytes (command line, demo): the file private."""
+	fichier = frappe.get_doc(
+		{"doctype": "File", "file_name": nom, "is_private": 1, "content": contenu}
+	).insert(ignore_permissions=True)
+	return frappe.get_doc(
+		{
+			"doctype": "Import Classeur",
+			"structure": structure,
+			"fichier": fichier.file_url,
+			"agent_par_defaut": agent,
+		}
+	).insert()
+
+
 def preparer(doc) -> None:
 	"""One row per sheet with the automatic mapping; rows already there (same sheet, same
 	headers) keep the user's choices."""

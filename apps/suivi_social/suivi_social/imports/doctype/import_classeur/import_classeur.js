@@ -9,14 +9,6 @@
 
 const API = "suivi_social.imports.api.";
 const EN_COURS = ["En attente", "En cours"];
-const COULEURS = {
-	Brouillon: "gray",
-	Analysé: "blue",
-	"En attente": "orange",
-	"En cours": "orange",
-	Terminé: "green",
-	Échec: "red",
-};
 const NOUVEAU_TYPE = "__nouveau__";
 const PAR_PAGE = 50;
 // Shown as the summary cards instead.
@@ -97,7 +89,9 @@ frappe.ui.form.on("Import Classeur", {
 			);
 			return;
 		}
-		frm.page.set_indicator(__(frm.doc.statut), COULEURS[frm.doc.statut] || "gray");
+		// The colours are the list view's (import_classeur_list.js, loaded with the DocType).
+		const [libelle, couleur] = frappe.listview_settings["Import Classeur"].get_indicator(frm.doc);
+		frm.page.set_indicator(libelle, couleur);
 		afficher_l_etape(frm, jeton).catch((erreur) => console.warn(erreur));
 	},
 });

@@ -111,14 +111,23 @@ def referents(name: str, correspondances: str | dict) -> int:
 	return ajoutees
 
 
-def _rapport_stocke(doc, essai: int) -> dict | None:
+def _rapport_stocke(doc, essai: int, nouvel_essai: bool = True) -> dict | None:
 	url = doc.rapport_analyse if essai else doc.rapport
 	if not url:
 		return None
 	fichier = frappe.get_doc(
 		"File", {"file_url": url, "attached_to_doctype": doc.doctype, "attached_to_name": doc.name}
 	)
-	return json.loads(fichier.get_content())
+	try:
+		return json.loads(fichier.get_content())
+	except FileNotFoundError:
+		# A dry run done again at the same moment replaced this report (execution._joindre removes
+		# the previous file from disk at once): read the import again, in a fresh snapshot. Only
+		# read-only methods call this, so nothing is lost by the rollback.
+		if not nouvel_essai:
+			return None  # still being replaced: the desk asks again once the dry run is saved
+		frappe.db.rollback()
+		return _rapport_stocke(frappe.get_doc(doc.doctype, doc.name), essai, nouvel_essai=False)
 
 
 def synthese(rapport: dict) -> dict:

@@ -1,6 +1,6 @@
 """Données de banc d'essai : un site dédié rempli en quelques minutes, pour tous les bancs d'essai.
 
-	env/bin/python benchmarks/generer.py                    # 100 000 dossiers, 1 000 000 accompagnements…
+	env/bin/python benchmarks/generer.py                    # 100 000 dossiers, 1 000 000 accompagnements sur 5 ans…
 	env/bin/python benchmarks/generer.py --reset            # vide les données générées et recommence
 	env/bin/python benchmarks/generer.py --echelle 0.05     # essai rapide (5 % des volumes)
 
@@ -103,11 +103,69 @@ COMMUNES = (
 	("69500", "Bron"),
 	("69800", "Saint-Priest"),
 )
+# (mode, poids) : les trois derniers sont des rendez-vous par nature (MODES_RENDEZ_VOUS de l'application).
 MODES = (
-	"Accueil physique spontané",
-	"Accueil physique sur rendez-vous",
-	"Entretien téléphonique",
-	"Visite à domicile",
+	("Accueil physique spontané", 30),
+	("Entretien téléphonique", 25),
+	("Courrier", 4),
+	("E-mail", 4),
+	("Accueil physique sur rendez-vous", 25),
+	("Visite à domicile", 8),
+	("Rendez-vous extérieur", 4),
+)
+ISSUES_RENDEZ_VOUS = (("Honoré", 82), ("Non honoré", 18))
+# Décision des demandes d'aide (typologies « aide financière ») ; montant accordé, décision et
+# paiement en découlent (Accompagnement.validate_aide).
+DECISIONS = (
+	("Accordée", 50),
+	("Accordée partiellement", 15),
+	("Refusée", 15),
+	("En cours d'instruction", 7),
+	("En attente de justificatifs", 6),
+	("Ajournée", 4),
+	("Classée sans suite", 3),
+)
+MODES_PAIEMENT = ("Virement", "Chèque", "Bon ou chèque service", "Paiement direct au créancier")
+# Champs du dossier que montrent les statistiques, avec une part de « Non renseigné » ("").
+SITUATIONS_FAMILIALES = (
+	("Célibataire", 35),
+	("Marié(e)", 15),
+	("Pacsé(e)", 4),
+	("En concubinage", 8),
+	("Séparé(e)", 8),
+	("Divorcé(e)", 12),
+	("Veuf ou veuve", 8),
+	("", 10),
+)
+HEBERGEMENTS = (
+	("Locataire du parc social", 35),
+	("Locataire du parc privé", 20),
+	("Propriétaire", 8),
+	("Hébergé(e) chez un tiers", 10),
+	("Hébergement d'urgence ou CHRS", 5),
+	("Résidence autonomie ou logement-foyer", 4),
+	("Sans domicile stable", 5),
+	("", 13),
+)
+CATEGORIES = (
+	("Salarié(e)", 20),
+	("Demandeur(se) d'emploi", 25),
+	("Retraité(e)", 25),
+	("Sans activité", 12),
+	("En invalidité", 5),
+	("Étudiant(e)", 3),
+	("", 10),
+)
+# Ressources du foyer (table du dossier) : 0 à 2 lignes par dossier.
+RESSOURCES = (
+	("RSA", 25),
+	("Salaire", 18),
+	("Retraite", 18),
+	("Indemnités chômage (ARE)", 10),
+	("AAH", 7),
+	("Prime d'activité", 8),
+	("Allocations familiales", 8),
+	("APL / aide au logement", 6),
 )
 STATUTS_ACCOMPAGNEMENT = (
 	("Terminé", 60),
@@ -146,9 +204,16 @@ PHRASES = (
 	"Visite réalisée, logement en état correct, pas d'urgence.",
 )
 
+COLONNES_RESSOURCES = (
+	*("name", "creation", "modified", "owner", "modified_by", "parent", "idx", "nature", "montant"),
+	*("parenttype", "parentfield"),
+)
+
 B32 = "0123456789abcdefghijklmnopqrstuv"
-MAINTENANT = datetime(2026, 6, 30, 18, 0, 0)
-DEBUT = MAINTENANT - timedelta(days=3 * 365)
+# Cinq ans d'activité, jusqu'au jour des mesures du README (28 novembre 2026) : quatre années
+# civiles complètes (2022 à 2025) pour le rapport d'activité annuel, et l'année en cours.
+MAINTENANT = datetime(2026, 11, 28, 18, 0, 0)
+DEBUT = datetime(2021, 11, 29, 8, 0, 0)
 
 
 # --- site -----------------------------------------------------------------------------------------
@@ -389,6 +454,10 @@ def repartir(total: int, monde: dict) -> dict[str, int]:
 
 
 def generer(frappe, volumes: dict[str, int], graine: int) -> None:
+	from suivi_social.dossiers.doctype.accompagnement.accompagnement import (
+		DECISIONS_ACCORDEES,
+		MODES_RENDEZ_VOUS,
+	)
 	from suivi_social.utils.identite import cle_recherche, telephone_cle
 
 	assert telephone_cle("0612345678") == "+33612345678"
@@ -405,6 +474,11 @@ def generer(frappe, volumes: dict[str, int], graine: int) -> None:
 	depart = time.perf_counter()
 	dossiers: dict[str, list[tuple[str, str, datetime]]] = {}
 	statut_dossier = tirage(rng, STATUTS_BENEFICIAIRE)
+	situation, hebergement, categorie = (
+		tirage(rng, t) for t in (SITUATIONS_FAMILIALES, HEBERGEMENTS, CATEGORIES)
+	)
+	ressource = tirage(rng, RESSOURCES)
+	ressources: list[tuple] = []
 	cles: dict[tuple[str, str], str] = {}
 
 	def lignes_beneficiaires():
@@ -423,6 +497,22 @@ def generer(frappe, volumes: dict[str, int], graine: int) -> None:
 				name = f"{infos['prefixe']}-{numero:05d}"
 				agent = rng.choice(infos["agents"])
 				liste.append((name, nom_complet, creation))
+				natures = {ressource() for _ in range(rng.choice((0, 1, 1, 1, 2, 2)))}
+				for idx, nature in enumerate(sorted(natures), start=1):
+					montant = rng.randrange(200, 1500)
+					ressources.append(
+						(
+							f"{name}-r{idx}",
+							iso(creation),
+							iso(creation),
+							agent,
+							agent,
+							name,
+							idx,
+							nature,
+							montant,
+						)
+					)
 				yield (
 					name,
 					iso(creation),
@@ -444,6 +534,9 @@ def generer(frappe, volumes: dict[str, int], graine: int) -> None:
 					commune,
 					telephone,
 					0 if telephone else 1,
+					situation(),
+					hebergement(),
+					categorie(),
 				)
 
 	with ecrivain.sans_index("Beneficiaire"):
@@ -470,9 +563,18 @@ def generer(frappe, volumes: dict[str, int], graine: int) -> None:
 				"commune",
 				"telephone",
 				"sans_telephone",
+				"situation_familiale",
+				"mode_hebergement",
+				"categorie_socio_professionnelle",
 			),
 			lignes_beneficiaires(),
 		)
+	n_ressources = ecrivain.inserer(
+		"Ressource Beneficiaire",
+		COLONNES_RESSOURCES,
+		((*ligne, "Beneficiaire", "ressources") for ligne in ressources),
+	)
+	ressources.clear()
 	for structure, liste in dossiers.items():
 		prefixe = f"{monde[structure]['prefixe']}-"
 		frappe.db.sql(
@@ -481,7 +583,11 @@ def generer(frappe, volumes: dict[str, int], graine: int) -> None:
 			(prefixe, len(liste)),
 		)
 	frappe.db.commit()
-	chrono.etape("Bénéficiaires", n, depart)
+	chrono.etape(
+		f"Bénéficiaires ({milliers(n)}) et leurs ressources ({milliers(n_ressources)})",
+		n + n_ressources,
+		depart,
+	)
 
 	# Accompagnements et leurs lignes de types, dans l'ordre de la clé primaire.
 	depart = time.perf_counter()
@@ -494,6 +600,37 @@ def generer(frappe, volumes: dict[str, int], graine: int) -> None:
 			a_ecrire.append((noms.nouveau(creation), creation, structure))
 	a_ecrire.sort()
 	liens = []
+	mode_acc, issue_rdv, decision_aide = (tirage(rng, t) for t in (MODES, ISSUES_RENDEZ_VOUS, DECISIONS))
+	aujourd_hui = MAINTENANT.date()
+
+	def rendez_vous(statut: str, mode: str) -> tuple[int, str | None]:
+		"""Comme Accompagnement.validate_rendez_vous : (sur rendez-vous, issue)."""
+		if mode not in MODES_RENDEZ_VOUS and statut != "Planifié":
+			return 0, None
+		if statut == "Annulé":
+			return 1, "Annulé"
+		return 1, None if statut == "Planifié" else issue_rdv()
+
+	def aide_financiere(jour) -> tuple:
+		"""Comme Accompagnement.validate_aide : (demandé, décision, date de décision, accordé, date
+		et mode de paiement), décision et paiement jamais après aujourd'hui."""
+		demande = rng.choice((80, 100, 150, 200, 250, 300, 400, 500, 800))
+		decision, date_decision, accorde, date_paiement, mode_paiement = decision_aide(), None, 0, None, None
+		if decision in (*DECISIONS_ACCORDEES, "Refusée"):
+			date_decision = jour + timedelta(days=rng.randrange(3, 45))
+			if date_decision > aujourd_hui:
+				decision, date_decision = "En cours d'instruction", None
+		if decision == "Accordée":
+			accorde = demande
+		elif decision == "Accordée partiellement":
+			accorde = round(demande * rng.choice((0.5, 0.6, 0.75, 0.8)))
+		if decision in DECISIONS_ACCORDEES and rng.random() < 0.85:
+			date_paiement = date_decision + timedelta(days=rng.randrange(0, 21))
+			if date_paiement > aujourd_hui:
+				date_paiement = None
+			else:
+				mode_paiement = rng.choice(MODES_PAIEMENT)
+		return demande, decision, date_decision, accorde, date_paiement, mode_paiement
 
 	def lignes_accompagnements():
 		for name, creation, structure in a_ecrire:
@@ -502,7 +639,16 @@ def generer(frappe, volumes: dict[str, int], graine: int) -> None:
 			agent = rng.choice(infos["agents"])
 			types = rng.sample(infos["types"], 2 if rng.random() < 0.15 else 1)
 			aide = int(any(a for _t, a in types))
-			statut = statut_acc()
+			statut, mode, jour = statut_acc(), mode_acc(), creation.date()
+			if statut == "Planifié":
+				# Un rendez-vous pris pour les semaines suivantes ; passé depuis un mois, il a eu lieu.
+				jour += timedelta(days=rng.randrange(1, 45))
+				if jour < aujourd_hui - timedelta(days=30):
+					statut = "Terminé"
+			sur_rdv, issue = rendez_vous(statut, mode)
+			demande, decision, date_decision, accorde, date_paiement, mode_paiement = (
+				aide_financiere(jour) if aide else (0, None, None, 0, None, None)
+			)
 			for idx, (typ, _a) in enumerate(types, start=1):
 				liens.append((f"{name}{idx}", iso(creation), iso(creation), agent, agent, typ, name, idx))
 			accompagnements.setdefault(structure, []).append((name, dossier, nom_complet, agent))
@@ -516,13 +662,20 @@ def generer(frappe, volumes: dict[str, int], graine: int) -> None:
 				nom_complet,
 				structure,
 				aide,
-				creation.strftime("%Y-%m-%d"),
-				f"{rng.randrange(8, 18):02d}:{rng.choice(('00', '30'))}:00" if statut == "Planifié" else None,
-				rng.choice(MODES),
+				jour,
+				f"{rng.randrange(8, 18):02d}:{rng.choice(('00', '30'))}:00" if sur_rdv else None,
+				mode,
 				agent,
 				statut,
 				"<p>" + " ".join(rng.sample(PHRASES, 3)) + "</p>" if rng.random() < 0.7 else None,
-				rng.choice((100, 150, 200, 300, 500)) if aide else 0,
+				demande,
+				sur_rdv,
+				issue,
+				decision,
+				date_decision,
+				accorde,
+				date_paiement,
+				mode_paiement,
 			)
 
 	colonnes_liens = (
@@ -560,6 +713,13 @@ def generer(frappe, volumes: dict[str, int], graine: int) -> None:
 		"statut",
 		"compte_rendu",
 		"montant_demande",
+		"rendez_vous",
+		"issue_rendez_vous",
+		"decision",
+		"date_decision",
+		"montant_accorde",
+		"date_paiement",
+		"mode_paiement",
 	)
 	n, n_liens, tranche = 0, 0, 100_000
 	generateur = lignes_accompagnements()

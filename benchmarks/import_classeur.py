@@ -70,7 +70,7 @@ def instantane(frappe, noms: list[str]) -> list[dict]:
 	return frappe.get_all(
 		"Beneficiaire",
 		filters={"name": ("in", noms or [""])},
-		fields=["name", *CHAMPS_A_COMPLETER, "telephones_recherche"],
+		fields=["name", *CHAMPS_A_COMPLETER, "nom_recherche", "telephones_recherche"],
 	)
 
 

@@ -196,9 +196,12 @@ def test_apercu_de_la_fusion(monde):
 		assert apercu["peut_fusionner"]
 		with pytest.raises(DonneeInvalide):
 			api_fusion.apercu(garde.name, garde.name)
-	# A travailleur social reads both files but may not delete one.
+	# A travailleur social of the structure merges too; the agent d'accueil reads both files, never.
 	with as_user(monde.ts_a):
-		assert not api_fusion.apercu(garde.name, absorbe.name)["peut_fusionner"]
+		assert api_fusion.apercu(garde.name, absorbe.name)["peut_fusionner"]
+	with as_user(monde.acc_a):
+		apercu = api_fusion.apercu(garde.name, absorbe.name)
+		assert not apercu["peut_fusionner"] and apercu["refus"].startswith("Seuls le responsable")
 	with as_user(monde.resp_b), pytest.raises(frappe.PermissionError):
 		api_fusion.apercu(garde.name, absorbe.name)
 	with as_user(monde.resp_a), pytest.raises((frappe.PermissionError, DonneeInvalide)):

@@ -1,7 +1,7 @@
-"""« Fusionner avec un autre dossier » on the Bénéficiaire form: the Responsable picks the file the
-matching proposes, reads what will move, confirms; the other file's accompaniment now hangs on the
-kept one and the other file is gone. A travailleur social, who may not delete files, has no such
-button (dossiers/fusion.py)."""
+"""« Fusionner avec un autre dossier » on the Bénéficiaire form: the travailleur social who follows
+the person picks the file the matching proposes, reads what will move, confirms; the other file's
+accompaniment now hangs on the kept one and the other file is gone. The agent d'accueil has no
+such button (the rule: dossiers/fusion.refus_de_fusion)."""
 
 import frappe
 from playwright.sync_api import expect
@@ -47,16 +47,17 @@ def deux_dossiers(monde) -> tuple[str, str, str]:
 def test_fusionner_deux_dossiers(onglet, roles, monde_nv):
 	garde, absorbe, accompagnement = deux_dossiers(monde_nv)
 
-	# A travailleur social: no merge (the other file would be deleted).
-	page = onglet("travailleur")
+	# The agent d'accueil never merges: no such action on the file.
+	page = onglet("accueil")
 	ouvrir(page, roles.base_url, f"/app/beneficiaire/{garde}")
 	formulaire_pret(page, "Beneficiaire")
-	expect(page.locator(".page-head:visible").get_by_role("button", name="Créer")).to_be_visible()
+	expect(page.locator(".page-head:visible .title-text")).to_have_text("LÉVÊQUE Marie-Claire")
 	expect(
 		page.locator(".page-head:visible").get_by_role("button", name="Fusionner avec un autre dossier")
 	).to_have_count(0)
 
-	page = onglet("responsable")
+	# The travailleur social of the structure merges the two files of the person they follow.
+	page = onglet("travailleur")
 	ouvrir(page, roles.base_url, f"/app/beneficiaire/{garde}")
 	formulaire_pret(page, "Beneficiaire")
 	page.locator(".page-head:visible").get_by_role("button", name="Fusionner avec un autre dossier").click()
@@ -93,3 +94,13 @@ def test_fusionner_deux_dossiers(onglet, roles, monde_nv):
 	frappe.db.rollback()
 	assert not frappe.db.exists("Beneficiaire", absorbe)
 	assert frappe.db.get_value("Accompagnement", accompagnement, "beneficiaire") == garde
+	travailleur = roles.monde.comptes["travailleur"]
+	assert frappe.db.exists(
+		"Comment",
+		{
+			"reference_doctype": "Beneficiaire",
+			"reference_name": garde,
+			"comment_type": "Info",
+			"content": ("like", f"%fusionné dans ce dossier par {travailleur}%"),
+		},
+	)

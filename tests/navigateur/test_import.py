@@ -5,8 +5,10 @@ download (README « Importer les anciens classeurs »).
 
 The workbook is built here: two sheets under title rows, « NOM Prénom » in one column, a person on
 both sheets, another on both sheets with birth years one apart, one unreadable birth date, a row
-without a name, initials in a « Référent » column, and a person who already has a file in the
-structure. The run goes through the test server's background worker (`travailleur`)."""
+without a name, initials in a « Référent » column, a person who already has a file in the
+structure, and one who is perhaps the person of another file (one letter apart). The review list
+is decided in the desk: split, undone, confirmed; « not the person of this file ». The run goes
+through the test server's background worker (`travailleur`)."""
 
 import io
 import json
@@ -58,21 +60,22 @@ def classeur() -> bytes:
 	visites.append(["BERNARD", "Lucienne", "12/05/1940", "11/04/2024", None])
 	# Born in 1960 here, in 1961 on the other sheet: perhaps the same person, for a person to decide.
 	visites.append(["Petitjean", "Paul", "03/04/1960", "15/04/2024", None])
+	# One letter from the file of Ginette Vidal, born the same day: perhaps her, for a person to decide.
+	visites.append(["VIDAL", "Ginete", "08/07/1950", "16/04/2024", None])
 	sortie = io.BytesIO()
 	wb.save(sortie)
 	return sortie.getvalue()
 
 
-def dossier_existant() -> str:
-	"""Lucienne Bernard already has a file in the structure: her row is merged into it."""
+def dossier_existant(nom: str = "Bernard", prenoms: str = "Lucienne", naissance: str = "1940-05-12") -> str:
+	"""Lucienne Bernard already has a file in the structure: her row is merged into it. Ginette
+	Vidal too: the row « VIDAL Ginete » is perhaps her."""
 	frappe.db.rollback()
 	existant = frappe.db.get_value(
-		"Beneficiaire", {"structure": STRUCTURE, "nom_usage": "BERNARD", "prenoms": "Lucienne"}
+		"Beneficiaire", {"structure": STRUCTURE, "nom_usage": nom.upper(), "prenoms": prenoms}
 	)
 	if not existant:
-		existant = make_beneficiaire(
-			STRUCTURE, nom_usage="Bernard", prenoms="Lucienne", date_naissance="1940-05-12"
-		).name
+		existant = make_beneficiaire(STRUCTURE, nom_usage=nom, prenoms=prenoms, date_naissance=naissance).name
 		frappe.db.commit()
 	return existant
 
@@ -90,7 +93,9 @@ def colonne(page, nom_feuille: str, entete: str):
 	return feuille(page, nom_feuille).locator("tr", has=page.locator("th", has_text=entete))
 
 
-def verifier_comptes(page, essai, importees: int, a_verifier: int) -> None:
+def verifier_comptes(
+	page, essai, importees: int, a_verifier: int, personnes: int, aides_importees: int
+) -> None:
 	"""The dry run's counts as the Responsable reads them: per outcome, in a sentence, per sheet."""
 	attendre_requetes(page)
 	for issue, libelle, nombre in (
@@ -98,17 +103,14 @@ def verifier_comptes(page, essai, importees: int, a_verifier: int) -> None:
 		("merged", "Fusionnées avec un dossier existant", 1),
 		("review", "À vérifier", a_verifier),
 		("rejected", "Rejetées", 1),
-		("total", "Total", 7),
+		("total", "Total", 8),
 	):
 		ligne = essai.locator(f".ic-comptes tr[data-issue='{issue}']")
 		expect(ligne).to_contain_text(libelle)
 		expect(ligne.locator("td")).to_have_text(str(nombre))
-	# Paul Petitjean is one file or two, until decided.
-	personnes = 3 if a_verifier == 1 else 4
 	expect(essai.locator(".ic-phrase")).to_have_text(
-		f"L'import créera {personnes} dossiers, complétera 1 dossiers existants et créera 7 accompagnements."
+		f"L'import créera {personnes} dossiers, complétera 1 dossiers existants et créera 8 accompagnements."
 	)
-	aides_importees = importees // 2
 	expect(essai.locator(f".ic-par-feuille tr[data-feuille='{FEUILLE_AIDES}'] td")).to_have_text(
 		["4", str(aides_importees), "0", str(3 - aides_importees), "1"]
 	)
@@ -116,6 +118,7 @@ def verifier_comptes(page, essai, importees: int, a_verifier: int) -> None:
 
 def test_import_d_un_classeur_par_le_responsable(onglet, roles, travailleur, tmp_path):
 	bernard = dossier_existant()
+	vidal = dossier_existant("Vidal", "Ginette", "1950-07-08")
 	chemin = tmp_path / NOM_FICHIER
 	chemin.write_bytes(classeur())
 
@@ -158,21 +161,48 @@ def test_import_d_un_classeur_par_le_responsable(onglet, roles, travailleur, tmp
 	# The dry run (the form is saved first): counts in French, per sheet, and row by row.
 	bouton(page, "Faire un essai").click()
 	essai = page.locator(".form-dashboard-section.ic-essai:visible")
-	verifier_comptes(page, essai, importees=2, a_verifier=3)
+	verifier_comptes(page, essai, importees=2, a_verifier=4, personnes=5, aides_importees=1)
 	expect(essai.locator(f".ic-par-feuille tr[data-feuille='{FEUILLE_AIDES}']")).to_contain_text(
 		"Ligne 9 ignorée : ligne de total"
 	)
 	capture(page, "import-4-essai")
 
-	# The possible duplicate: the same person, says the Responsable; the dry run is done again.
-	doute = essai.locator(".ic-doublons li", has_text="PETITJEAN Paul")
-	expect(doute).to_contain_text(
+	# The review list: each possible duplicate is decided; the dry run is done again at each click.
+	doublons = essai.locator(".ic-doublons")
+	expect(doublons.locator("h5")).to_have_text("Doublons possibles à vérifier (2)")
+	petitjean = doublons.locator("li[data-cas]", has_text="PETITJEAN Paul")
+	expect(petitjean).to_contain_text(
 		f"feuille {FEUILLE_AIDES}, ligne 6 (PETITJEAN Paul) et feuille Visites, ligne 5 (PETITJEAN Paul)"
 	)
-	expect(doute).to_contain_text("dates de naissance à un chiffre près")
-	doute.get_by_role("button", name="Même personne").click()
-	expect(essai.locator(".ic-doublons")).to_contain_text("1 décisions prises sur les doublons.")
-	verifier_comptes(page, essai, importees=4, a_verifier=1)
+	expect(petitjean).to_contain_text("dates de naissance à un chiffre près")
+	# Two persons, says the Responsable first: each row its own file, nothing left to review.
+	petitjean.get_by_role("button", name="Personnes distinctes").click()
+	prises = doublons.locator(".ic-decisions li")
+	expect(prises).to_have_count(1)
+	expect(prises).to_contain_text("(PETITJEAN Paul) : personnes distinctes")
+	verifier_comptes(page, essai, importees=4, a_verifier=2, personnes=5, aides_importees=2)
+	# Then thinks again: the decision is undone, the pair is back on the list.
+	prises.get_by_role("button", name="Annuler").click()
+	expect(doublons.locator(".ic-decisions li")).to_have_count(0)
+	verifier_comptes(page, essai, importees=2, a_verifier=4, personnes=5, aides_importees=1)
+	doublons.locator("li[data-cas]", has_text="PETITJEAN Paul").get_by_role(
+		"button", name="Même personne"
+	).click()
+	expect(doublons.locator(".ic-decisions li")).to_contain_text("(PETITJEAN Paul) : même personne")
+	verifier_comptes(page, essai, importees=4, a_verifier=2, personnes=4, aides_importees=2)
+	# « VIDAL Ginete » is not the Ginette Vidal of the existing file: a new file, not to review.
+	cas_vidal = doublons.locator("li[data-cas]", has_text="VIDAL Ginete")
+	expect(cas_vidal).to_contain_text(f"Peut-être la personne du dossier existant {vidal} — VIDAL Ginette")
+	expect(cas_vidal).to_contain_text("même date de naissance (une lettre diffère dans le prénom)")
+	cas_vidal.get_by_role("button", name="Ce n'est pas cette personne").click()
+	expect(doublons.locator(".ic-decisions li")).to_have_count(2)
+	expect(doublons.locator(".ic-decisions")).to_contain_text(
+		f"feuille Visites, ligne 6 (VIDAL Ginete) : pas la personne du dossier {vidal}"
+	)
+	expect(doublons.locator("li[data-cas]")).to_have_count(0)
+	expect(doublons).to_contain_text("Tous les doublons possibles sont décidés.")
+	capture(page, "import-4b-doublons-decides")
+	verifier_comptes(page, essai, importees=5, a_verifier=1, personnes=4, aides_importees=2)
 
 	# « TN » in the Référent column: the structure's table, filled once, says who it is.
 	referents = essai.locator(".ic-referents")
@@ -183,7 +213,7 @@ def test_import_d_un_classeur_par_le_responsable(onglet, roles, travailleur, tmp
 	capture(page, "import-5-referents")
 	dialogue.get_by_role("button", name="Enregistrer et refaire l'essai").click()
 	expect(essai.locator(".ic-referents")).to_have_count(0)
-	verifier_comptes(page, essai, importees=4, a_verifier=1)
+	verifier_comptes(page, essai, importees=5, a_verifier=1, personnes=4, aides_importees=2)
 	essai.get_by_label("Afficher").select_option("review")
 	expect(essai.locator(".ic-lignes tbody tr")).to_have_count(1)
 	expect(essai.locator(".ic-lignes tbody tr")).to_contain_text(
@@ -194,14 +224,17 @@ def test_import_d_un_classeur_par_le_responsable(onglet, roles, travailleur, tmp
 
 	frappe.db.rollback()
 	doc = frappe.get_doc("Import Classeur", nom)
-	assert (doc.statut, doc.lignes_total) == ("Analysé", 7)
+	assert (doc.statut, doc.lignes_total) == ("Analysé", 8)
 	fichier = frappe.get_all(
 		"File", {"file_url": doc.fichier, "attached_to_name": nom}, ["is_private", "attached_to_doctype"]
 	)
 	assert fichier == [{"is_private": 1, "attached_to_doctype": "Import Classeur"}]
 	aides = next(r for r in doc.feuilles if r.nom_feuille == FEUILLE_AIDES)
 	assert {c["entete"]: c["cible"] for c in json.loads(aides.correspondance)}["Contact"] == "telephone"
-	assert json.loads(doc.decisions) == [{"ligne": [FEUILLE_AIDES, 2], "avec": ["Visites", 3]}]
+	assert json.loads(doc.decisions) == [
+		{"lignes": [[FEUILLE_AIDES, 2], ["Visites", 3]], "decision": "meme"},
+		{"lignes": [["Visites", 4]], "decision": "distinctes", "dossier": vidal},
+	]
 	travailleur_social = roles.monde.comptes["travailleur"]
 	assert (
 		frappe.db.get_value("Correspondance Referent", {"structure": STRUCTURE, "code": "TN"}, "utilisateur")
@@ -219,7 +252,7 @@ def test_import_d_un_classeur_par_le_responsable(onglet, roles, travailleur, tmp
 	bouton(page, "Lancer l'import").click()
 	confirmation = boite(page)
 	expect(confirmation).to_contain_text(
-		f"Importer 6 lignes du classeur « {NOM_FICHIER} » dans la structure « {STRUCTURE} »"
+		f"Importer 7 lignes du classeur « {NOM_FICHIER} » dans la structure « {STRUCTURE} »"
 	)
 	confirmation.get_by_role("button", name="Oui").click()
 	barre = page.locator(".form-dashboard:visible .progress[role='progressbar']")
@@ -235,9 +268,9 @@ def test_import_d_un_classeur_par_le_responsable(onglet, roles, travailleur, tmp
 	)
 	expect(page.locator(".form-dashboard:visible .progress-message")).to_contain_text("100 %")
 	for cle, nombre in (
-		("personnes_creees", "3"),
+		("personnes_creees", "4"),
 		("personnes_existantes", "1"),
-		("accompagnements_crees", "7"),
+		("accompagnements_crees", "8"),
 		("lignes_a_verifier", "1"),
 		("lignes_rejetees", "1"),
 	):
@@ -263,6 +296,9 @@ def test_import_d_un_classeur_par_le_responsable(onglet, roles, travailleur, tmp
 	importes = ("MARTIN", "DUPONT", "PETITJEAN")
 	assert frappe.db.count("Beneficiaire", {"structure": STRUCTURE, "nom_usage": ("in", importes)}) == 3
 	assert frappe.db.count("Accompagnement", {"beneficiaire": bernard}) == 1
+	# « VIDAL Ginete » is a new file, as decided; the existing file of Ginette Vidal is untouched.
+	assert frappe.db.count("Accompagnement", {"beneficiaire": vidal}) == 0
+	assert frappe.db.exists("Beneficiaire", {"structure": STRUCTURE, "nom_complet": "VIDAL Ginete"})
 	# Paul Petitjean's two rows are one file; the accompaniments of « TN » went to Théo.
 	petitjean = frappe.db.get_value("Beneficiaire", {"structure": STRUCTURE, "nom_usage": "PETITJEAN"})
 	assert frappe.db.count("Accompagnement", {"beneficiaire": petitjean}) == 2

@@ -17,3 +17,11 @@ class HorsStructure(frappe.ValidationError):
 
 class TypologieUtilisee(frappe.ValidationError):
 	"""A typology already used by an accompaniment cannot be deleted."""
+
+
+class FusionInterdite(frappe.PermissionError):
+	"""The user may not merge these two files (dossiers/fusion.py)."""
+
+
+class PersonnalisationRefusee(frappe.PermissionError):
+	"""A no-code customisation beyond what a non-System-Manager may do (personnalisation/)."""

@@ -5,10 +5,17 @@ has a regression test; drop it once the pinned Frappe tag carries the fix.
    enumerating it, so the column right after each removed one is skipped: asking for two
    consecutive permlevel-1 columns (get_list, /api/resource, Report Builder) returned the second
    one to a user without that permlevel (tests/securite/test_accueil_confidentiel.py).
+   It also checks only the first column of an expression, and none at all in a function call
+   that contains a "*" (meant for count(*)): `max(montant_accorde*1)` or `sum(montant_accorde) +
+   count(*)` handed the Agent d'accueil the amounts, through /api/resource and through the Number
+   Card and Dashboard Chart APIs, which take the aggregate from the client. Every column of every
+   expression is now checked (tests/statistiques/test_tableau_de_bord.py).
 
 2. Filters on fields the user may not read are accepted (FRAPPE-NOTES §2.4), which makes them an
    oracle: the Agent d'accueil could list the aids "montant_demande > 500" without seeing any
-   amount. A permission-checked query now refuses such a filter.
+   amount. A permission-checked query now refuses such a filter. Report Builder's group-by
+   (reportview.setup_group_by) is the same oracle: a sum or an average of such a field, or a
+   grouping on it, is refused too (Frappe dropped the column, then failed on its ORDER BY).
 
 3. A whitelisted method called without one of its required arguments answers HTTP 500 with a
    Python TypeError ("doublons_probables() missing 1 required positional argument"), and one
@@ -23,18 +30,38 @@ has a regression test; drop it once the pinned Frappe tag carries the fix.
    a before_request hook), whatever the method or the DocType (Frappe already drops
    `ignore_permissions` in frappe.get_newargs). Code that needs it passes it itself.
 
+5. Report Builder's export with « Traduire les valeurs » ticked (the default) in French writes n
+   records as n(n+1)/2 rows: reportview.export_query extends its rows with every row translated so
+   far, once per row (frappe#30021, fixed upstream by frappe#31512). The rows it hands to
+   handle_duration_fieldtype_values (called only there, right after) are brought back to the n
+   translated rows, which are the last n (tests/securite/test_rapports.py).
+
+6. frappe.desk.query_report runs a report (run, get_script, export_query, save_report) after a
+   check of its roles only (get_report_doc): a report saved by a user of another structure would
+   run there with its filters, and hand them back. The report's read permission, which carries the
+   app's rule on saved reports (permissions/rapports.py), is checked first.
+
+7. A print format written in Jinja receives the whole document: printview.get_rendered_template
+   hides the fields the user may not read only in the standard layout (is_visible). The Agent
+   d'accueil printing a file with a custom format (a Responsable's letter, personnalisation/) got
+   its confidential fields. The document is now printed from a copy without them
+   (tests/securite/test_outils_responsable.py).
+
 Each fix checks the Frappe version it was written for (FRAPPE_VERSION_VERIFIEE): on another
 version the app refuses to start until the security suite has been re-run (README, « Changer de
 version de Frappe »)."""
 
 import inspect
+import math
 import re
 
 import frappe
 from frappe import _
+from frappe.desk import query_report, reportview
 from frappe.exceptions import FrappeTypeError
 from frappe.model.db_query import DatabaseQuery
 from frappe.utils.data import get_filter
+from frappe.www import printview
 
 # The Frappe release these fixes and suivi_social/overrides.py were written and tested against.
 FRAPPE_VERSION_VERIFIEE = "15.44.2"
@@ -48,7 +75,42 @@ def _apply_fieldlevel_read_permissions(self):
 		before = list(self.fields)
 		_original(self)
 		if self.fields == before:
-			return
+			break
+	retirer_expressions_confidentielles(self)
+
+
+def retirer_expressions_confidentielles(query: DatabaseQuery) -> None:
+	"""Remove every requested field whose expression names a column the user may not read."""
+	if query.flags.ignore_permissions:
+		return
+	interdits: dict[str, set[str]] = {}
+
+	def champs_interdits(doctype: str) -> set[str]:
+		if doctype not in interdits:
+			meta = frappe.get_meta(doctype)
+			permis = frappe.model.get_permitted_fields(
+				doctype=doctype,
+				parenttype=query.doctype if meta.istable else query.parent_doctype,
+				permission_type=query.permission_map.get(doctype),
+				ignore_virtual=True,
+			)
+			interdits[doctype] = {df.fieldname for df in meta.fields if not df.is_virtual} - set(permis)
+		return interdits[doctype]
+
+	for i in reversed(range(len(query.fields))):
+		field = query.fields[i]
+		if not isinstance(field, str):
+			continue
+		for column in reportview.extract_fieldnames(field):
+			doctype, _sep, fieldname = column.replace("`", "").rpartition(".")
+			if doctype:
+				doctype = query.linked_table_aliases.get(doctype, doctype).replace("`", "")
+				doctype = doctype[3:] if doctype.startswith("tab") else doctype
+				if not frappe.db.exists("DocType", doctype):
+					continue  # not a table this check knows (Frappe's own check refuses those)
+			if fieldname in champs_interdits(doctype or query.doctype):
+				query.remove_field(i)
+				break
 
 
 _original_prepare_filter_condition = DatabaseQuery.prepare_filter_condition
@@ -72,6 +134,34 @@ def refuser_filtre_confidentiel(query: DatabaseQuery, f) -> None:
 			_("Filtre refusé : vous n'avez pas accès au champ « {0} ».").format(_(df.label)),
 			frappe.PermissionError,
 		)
+
+
+_original_setup_group_by = reportview.setup_group_by
+
+
+def _setup_group_by(data):
+	if data.group_by and data.aggregate_function:
+		for doctype, fieldname in (
+			(data.aggregate_on_doctype or data.doctype, data.aggregate_on_field),
+			champ_du_regroupement(data.doctype, data.group_by),
+		):
+			df = frappe.get_meta(doctype).get_field(fieldname) if doctype and fieldname else None
+			if (
+				df
+				and df.permlevel
+				and df.permlevel not in frappe.get_meta(data.doctype).get_permlevel_access("read")
+			):
+				frappe.throw(
+					_("Regroupement refusé : vous n'avez pas accès au champ « {0} ».").format(_(df.label)),
+					frappe.PermissionError,
+				)
+	return _original_setup_group_by(data)
+
+
+def champ_du_regroupement(doctype: str, group_by: str) -> tuple[str, str]:
+	"""« `tabAccompagnement`.`statut` » or « statut » → (DocType, fieldname)."""
+	match = re.fullmatch(r"`tab([^`]+)`\.`?(\w+)`?", group_by.strip())
+	return (match.group(1), match.group(2)) if match else (doctype, group_by.strip("` "))
 
 
 class ParametreInvalide(frappe.ValidationError):
@@ -128,6 +218,35 @@ def nettoyer_requete() -> None:
 		frappe.form_dict.pop(flag, None)
 
 
+_original_handle_duration = reportview.handle_duration_fieldtype_values
+
+
+def _handle_duration_fieldtype_values(doctype, data, fields):
+	if frappe.form_dict.get("translate_values") == "1" and frappe.local.lang != "en":
+		data = lignes_traduites_sans_doublons(data)
+	return _original_handle_duration(doctype, data, fields)
+
+
+def lignes_traduites_sans_doublons(data: list) -> list:
+	"""[header, r1, r1, r2, r1, r2, r3, …] (n(n+1)/2 rows after the header) → [header, r1 … rn]."""
+	total = len(data) - 1
+	n = (math.isqrt(8 * total + 1) - 1) // 2
+	if n * (n + 1) // 2 != total or (n and data[1] is not data[total - n + 1]):
+		return data  # not the duplicated shape: leave Frappe's rows alone
+	return [data[0], *data[total - n + 1 :]]
+
+
+_original_get_report_doc = query_report.get_report_doc
+
+
+def _get_report_doc(report_name):
+	if not frappe.has_permission("Report", "read", report_name):
+		frappe.throw(
+			_("Vous n'avez pas accès au rapport « {0} ».").format(report_name), frappe.PermissionError
+		)
+	return _original_get_report_doc(report_name)
+
+
 def verifier_version_frappe() -> None:
 	"""The fixes patch Frappe's internals: on a version they were not tested against, stop.
 
@@ -144,6 +263,39 @@ def verifier_version_frappe() -> None:
 		)
 
 
+_original_get_rendered_template = printview.get_rendered_template
+
+
+def _get_rendered_template(doc, *args, **kwargs):
+	return _original_get_rendered_template(sans_champs_illisibles(doc), *args, **kwargs)
+
+
+def sans_champs_illisibles(doc):
+	"""A copy of the document without the values of fields (and child fields) the user may not read;
+	the document itself when there are none. The caller's document is never changed."""
+	if frappe.session.user == "Administrator":
+		return doc
+	lisibles = set(doc.get_permlevel_access("read")) | {0}
+	masques = [df for df in doc.meta.fields if (df.permlevel or 0) not in lisibles]
+	tables = {
+		df.fieldname: [
+			c.fieldname for c in frappe.get_meta(df.options).fields if (c.permlevel or 0) not in lisibles
+		]
+		for df in doc.meta.get_table_fields()
+		if df not in masques
+	}
+	if not masques and not any(tables.values()):
+		return doc
+	copie = frappe.get_doc(doc.as_dict())
+	for df in masques:
+		copie.set(df.fieldname, [] if df.fieldtype in frappe.model.table_fields else None)
+	for table, champs in tables.items():
+		for ligne in copie.get(table) or []:
+			for fieldname in champs:
+				ligne.set(fieldname, None)
+	return copie
+
+
 def apply() -> None:
 	verifier_version_frappe()
 	if frappe.call is not _call:
@@ -152,6 +304,14 @@ def apply() -> None:
 		DatabaseQuery.apply_fieldlevel_read_permissions = _apply_fieldlevel_read_permissions
 	if DatabaseQuery.prepare_filter_condition is not _prepare_filter_condition:
 		DatabaseQuery.prepare_filter_condition = _prepare_filter_condition
+	if reportview.setup_group_by is not _setup_group_by:
+		reportview.setup_group_by = _setup_group_by
+	if reportview.handle_duration_fieldtype_values is not _handle_duration_fieldtype_values:
+		reportview.handle_duration_fieldtype_values = _handle_duration_fieldtype_values
+	if query_report.get_report_doc is not _get_report_doc:
+		query_report.get_report_doc = _get_report_doc
+	if printview.get_rendered_template is not _get_rendered_template:
+		printview.get_rendered_template = _get_rendered_template
 
 
 apply()

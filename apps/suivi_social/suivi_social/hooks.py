@@ -34,12 +34,34 @@ permission_query_conditions = {
 	"Structure": "suivi_social.permissions.structure.structure_query_conditions",
 	"Compte Rendu Prive": "suivi_social.permissions.compte_rendu_prive.query_conditions",
 	"File": "suivi_social.permissions.fichiers.query_conditions",
+	# Saved reports and the export log: within the structures of their owner (permissions/collegues.py).
+	"Report": "suivi_social.permissions.rapports.query_conditions",
+	"Access Log": "suivi_social.permissions.journal_acces.query_conditions",
 	**{doctype: "suivi_social.permissions.structure.query_conditions" for doctype in STRUCTURE_DOCTYPES},
 }
+
+# Frappe's no-code DocTypes given to the Responsable de structure (suivi_social/personnalisation/).
+PERSONNALISATION_DOCTYPES = (
+	"Custom Field",
+	"Property Setter",
+	"Print Format",
+	"Dashboard Chart",
+	"List View Settings",
+)
 
 has_permission = {
 	"Structure": "suivi_social.permissions.structure.structure_has_permission",
 	"Compte Rendu Prive": "suivi_social.permissions.compte_rendu_prive.has_permission",
+	"Report": "suivi_social.permissions.rapports.has_permission",
+	"Access Log": "suivi_social.permissions.journal_acces.has_permission",
+	# A number card that sums a field the user may not read (the aids' amounts) is not theirs, so
+	# the workspace does not list it for them (dossiers/tableau_de_bord.py).
+	"Number Card": [
+		"suivi_social.dossiers.tableau_de_bord.carte_has_permission",
+		"suivi_social.personnalisation.gardes.permission",
+	],
+	# The manager's no-code tools change only the app's DocTypes (suivi_social/personnalisation/).
+	**{doctype: "suivi_social.personnalisation.gardes.permission" for doctype in PERSONNALISATION_DOCTYPES},
 	**{doctype: "suivi_social.permissions.structure.has_permission" for doctype in STRUCTURE_DOCTYPES},
 }
 
@@ -54,7 +76,30 @@ doc_events = {
 		"after_insert": "suivi_social.permissions.structure.garder_une_structure_par_defaut",
 		"on_trash": "suivi_social.permissions.structure.garder_une_structure_par_defaut",
 	},
+	# The manager's no-code tools: app DocTypes only, nothing that runs code or crosses structures
+	# (suivi_social/personnalisation/gardes.py; before_validate also runs with ignore_validate).
+	"Custom Field": {"before_validate": "suivi_social.personnalisation.gardes.garder_champ_personnalise"},
+	"Property Setter": {
+		"before_validate": "suivi_social.personnalisation.gardes.garder_propriete",
+		"on_trash": "suivi_social.personnalisation.gardes.garder_suppression_de_propriete",
+	},
+	"Print Format": {"before_validate": "suivi_social.personnalisation.gardes.garder_format_d_impression"},
+	"Report": {"before_validate": "suivi_social.personnalisation.gardes.garder_rapport"},
+	"Notification": {"before_validate": "suivi_social.personnalisation.gardes.garder_notification"},
+	"Dashboard Chart": {"before_validate": "suivi_social.personnalisation.gardes.garder_graphique"},
+	"Number Card": {"before_validate": "suivi_social.personnalisation.gardes.garder_carte"},
+	"List View Settings": {
+		"before_validate": "suivi_social.personnalisation.gardes.garder_reglages_de_liste"
+	},
 }
+
+# Customize Form writes some changes without hooks, and Notifications send as anyone: both checked
+# in their class (suivi_social/personnalisation/formulaire.py, notification.py).
+override_doctype_class = {
+	"Customize Form": "suivi_social.personnalisation.formulaire.PersonnaliserFormulaire",
+	"Notification": "suivi_social.personnalisation.notification.NotificationDeStructure",
+}
+doctype_js = {"Customize Form": "public/js/personnaliser_formulaire.js"}
 
 # The fingerprints of imported rows (imports/) never prevent deleting or erasing a file.
 ignore_links_on_delete = ["Ligne Importee"]
@@ -66,6 +111,13 @@ override_whitelisted_methods = {
 	"frappe.desk.form.load.getdoc": "suivi_social.overrides.getdoc",
 	"frappe.desk.form.load.get_docinfo": "suivi_social.overrides.get_docinfo",
 	"frappe.desk.listview.get_group_by_count": "suivi_social.overrides.get_group_by_count",
+	# Every export logged, confidential child fields kept out (suivi_social/exports.py).
+	"frappe.desk.query_report.export_query": "suivi_social.exports.export_query",
+	"frappe.core.doctype.access_log.access_log.make_access_log": "suivi_social.exports.make_access_log",
+	"frappe.core.doctype.data_import.data_import.download_template": "suivi_social.exports.download_template",
+	"frappe.core.doctype.data_export.exporter.export_data": "suivi_social.exports.export_data",
+	# Customize Form's form builder, for the Responsable (suivi_social/personnalisation/api.py).
+	"frappe.core.doctype.doctype.doctype.get_row_size_utilization": "suivi_social.personnalisation.api.get_row_size_utilization",
 }
 
 # Fixes to Frappe itself (suivi_social/frappe_fixes.py), applied in every process.

@@ -32,13 +32,18 @@ def after_migrate() -> None:
 
 
 def seed() -> None:
-	from suivi_social.permissions import fichiers
+	from suivi_social.permissions import fichiers, journal_acces
+	from suivi_social.personnalisation import droits as droits_de_personnalisation
 	from suivi_social.structures.catalogue import seed_catalogue
 
 	create_roles()
+	create_module_defs()
 	apply_security_settings()
 	seed_catalogue()
 	fichiers.synchroniser()
+	journal_acces.synchroniser()
+	# The Responsable's no-code tools (personnalisation/droits.py).
+	droits_de_personnalisation.accorder()
 	set_default_structures()
 	set_euro_format()
 
@@ -49,6 +54,16 @@ def create_roles() -> None:
 			frappe.get_doc({"doctype": "Role", "role_name": role_name, "desk_access": 1}).insert(
 				ignore_permissions=True
 			)
+
+
+def create_module_defs() -> None:
+	"""A module added to modules.txt after the install (Statistiques, which holds only reports and a
+	page): Frappe creates Module Defs at install only, and from DocTypes."""
+	for module in frappe.get_module_list("suivi_social"):
+		if not frappe.db.exists("Module Def", module):
+			frappe.get_doc(
+				{"doctype": "Module Def", "module_name": module, "app_name": "suivi_social"}
+			).insert(ignore_permissions=True)
 
 
 def apply_security_settings() -> None:

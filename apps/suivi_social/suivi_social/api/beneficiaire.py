@@ -7,14 +7,36 @@ from suivi_social.dossiers.doctype.beneficiaire.beneficiaire import trouver_doub
 
 @frappe.whitelist()
 def doublons_probables(
-	structure: str, nom_usage: str, prenoms: str, date_naissance: str, name: str | None = None
+	structure: str,
+	nom_usage: str,
+	prenoms: str,
+	date_naissance: str | None = None,
+	name: str | None = None,
+	nom_naissance: str | None = None,
+	commune: str | None = None,
+	telephone: str | None = None,
+	telephone_2: str | None = None,
+	adresse: str | None = None,
 ) -> list[dict]:
-	"""Files of the structure that look like the same person (same server rule as the save)."""
-	if not (structure and nom_usage and prenoms and date_naissance):
+	"""Files of the structure that may be the same person, with the reason: the same matching, on
+	the same values, as the save (Beneficiaire.validate_doublon) and the import."""
+	if not (structure and nom_usage and prenoms):
 		return []
 	if not frappe.has_permission("Structure", "read", structure):
 		raise frappe.PermissionError
 	return [
-		{"name": d.name, "nom_complet": d.nom_complet}
-		for d in trouver_doublons(structure, nom_usage, prenoms, date_naissance, exclure=name)
+		{"name": d.name, "nom_complet": d.nom_complet, "niveau": d.niveau, "raison": d.raison}
+		for d in trouver_doublons(
+			structure,
+			nom_usage,
+			prenoms,
+			date_naissance,
+			exclure=name,
+			nom_naissance=nom_naissance,
+			commune=commune,
+			telephone=telephone,
+			telephone_2=telephone_2,
+			adresse=adresse,
+		)
+		if frappe.has_permission("Beneficiaire", "read", d.name)
 	]

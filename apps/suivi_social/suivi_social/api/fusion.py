@@ -25,10 +25,11 @@ def fusionner(garde: str, absorbe: str) -> str:
 @frappe.whitelist()
 def apercu(garde: str, absorbe: str) -> dict:
 	"""What the merge would do, for the confirmation: both files, and what moves to the kept one."""
-	dossiers = {}
+	dossiers, docs = {}, []
 	for role, name in (("garde", garde), ("absorbe", absorbe)):
 		doc = frappe.get_doc("Beneficiaire", name)
 		doc.check_permission("read")
+		docs.append(doc)
 		dossiers[role] = {
 			"name": doc.name,
 			"nom_complet": doc.nom_complet,
@@ -37,12 +38,11 @@ def apercu(garde: str, absorbe: str) -> dict:
 		}
 	if garde == absorbe or dossiers["garde"]["structure"] != dossiers["absorbe"]["structure"]:
 		frappe.throw(_("Choisissez deux dossiers différents de la même structure."), DonneeInvalide)
-	peut = frappe.has_permission("Beneficiaire", "write", garde) and frappe.has_permission(
-		"Beneficiaire", "delete", absorbe
-	)
+	refus = fusion.refus_de_fusion(*docs)
 	return {
 		**dossiers,
-		"peut_fusionner": bool(peut),
+		"peut_fusionner": refus is None,
+		"refus": refus[0] if refus else None,
 		# Counted whatever the reader may open of them: all of them move.
 		"accompagnements": frappe.db.count("Accompagnement", {"beneficiaire": absorbe}),
 		"rappels": frappe.db.count("Rappel", {"beneficiaire": absorbe}),

@@ -55,6 +55,8 @@ def create_demo_data() -> None:
 		_ensure_typologies(values["raison_sociale"])
 	for structure, referent, personne, accompagnements in DOSSIERS:
 		_ensure_dossier(structure, referent, personne, accompagnements)
+	_ensure_activite_de_l_annee()
+	_ensure_statistiques_sur_deux_ans()
 	_ensure_import()
 	frappe.db.commit()
 
@@ -232,4 +234,319 @@ def _ensure_user(email: str, first_name: str, last_name: str, role: str, structu
 			None,
 			{"doctype": "User Permission", "user": email, "allow": "Structure", "for_value": structure},
 			filters={"user": email, "allow": "Structure", "for_value": structure},
+		)
+
+
+# --- A year of activity, for the workspace's figures (dossiers/tableau_de_bord.py) -------------
+#
+# At the CCAS de Démoville: files of every age, genre, situation and commune (some left blank, shown
+# « Non renseigné »), an archived one, accompaniments month by month over the last year in several
+# typologies, aids granted this year and rappels past due. Fictitious people; every date is relative
+# to the day the demo is created. Created once (with the files), removed by clear_demo_data.
+
+# (nom, prénoms, âge, genre, commune, situation familiale, statut du dossier)
+DOSSIERS_DE_L_ANNEE = [
+	("Aubry", "Léna", 22, "Femme", "Démoville", "Célibataire", "Actif"),
+	("Baptiste", "Yanis", 31, "Homme", "Démoville", "En concubinage", "Actif"),
+	("Carpentier", "Nadia", 38, "Femme", "Villeneuve-sur-Démo", "Divorcé(e)", "Actif"),
+	("Dumont", "Gérard", 67, "Homme", "Démoville", "Veuf ou veuve", "Actif"),
+	("Estève", "Claire", 45, "Femme", "Saint-Fictif", "Marié(e)", "Actif"),
+	("Fabre", "Mamadou", 29, "Homme", "", "Célibataire", "Actif"),
+	("Giraud", "Odette", 82, "Femme", "Démoville", "Veuf ou veuve", "Actif"),
+	("Hoarau", "Kevin", 19, "Homme", "Villeneuve-sur-Démo", "", "Actif"),
+	("Ibert", "Samia", 52, "Femme", "Démoville", "Séparé(e)", "Actif"),
+	("Jacquet", "Paul", 58, "", "Saint-Fictif", "Pacsé(e)", "Actif"),
+	("Klein", "Aïcha", 34, "Femme", "Démoville", "Célibataire", "Actif"),
+	("Lemoine", "Roger", 74, "Homme", "Démoville", "Marié(e)", "Archivé"),
+]
+
+# Typologies the accompaniments cycle through (the structure's copies of the catalogue).
+TYPES_DE_L_ANNEE = [
+	"Domiciliation",
+	"Accompagnement social",
+	"Aide alimentaire",
+	"RSA",
+	"Visites de convivialité",
+	"Accès aux droits / inclusion numérique",
+]
+
+
+def _ensure_activite_de_l_annee() -> None:
+	from frappe.utils import add_days, add_years, getdate, today
+
+	structure, referent = "CCAS de Démoville", "travailleur@ccas-demo.fr"
+	t = getdate(today())
+	for i, (nom, prenoms, age, genre, commune, situation, statut) in enumerate(DOSSIERS_DE_L_ANNEE):
+		# Two or three accompaniments a file, in different typologies.
+		accompagnements = [
+			(
+				TYPES_DE_L_ANNEE[(i + k) % len(TYPES_DE_L_ANNEE)],
+				_jours_avant(i, k),
+				"Accueil physique spontané" if k % 2 else "Entretien téléphonique",
+				"Terminé",
+				{},
+			)
+			for k in range(2 + i % 2)
+		]
+		if i < 2:
+			# Two aids granted this year (the « Aides accordées cette année » card).
+			accompagnements.append(
+				(
+					"Aide financière d'urgence : alimentaire"
+					if i == 0
+					else "Aide financière d'urgence : énergie",
+					0,
+					"Accueil physique sur rendez-vous",
+					"Terminé",
+					{
+						"heure": "10:00:00",
+						"issue_rendez_vous": "Honoré",
+						"instruction": "En interne",
+						"decision": "Accordée" if i == 0 else "Accordée partiellement",
+						"montant_demande": 150 if i == 0 else 400,
+						"montant_accorde": 150 if i == 0 else 320.5,
+						"date_decision": str(t),
+					},
+				)
+			)
+		_ensure_dossier(
+			structure,
+			referent,
+			{
+				"nom_usage": nom,
+				"prenoms": prenoms,
+				# `age` years old, born on some day of the year before.
+				"date_naissance": str(add_days(add_years(t, -age), -((i * 37) % 300))),
+				"genre": genre,
+				"commune": commune,
+				"situation_familiale": situation,
+				"statut": statut,
+			},
+			accompagnements,
+		)
+	# Two rappels past due (the « Rappels en retard » card), on files of the year.
+	for nom, jours, titre in (
+		("Aubry", -3, "Relancer la CAF"),
+		("Dumont", -8, "Renouveler la domiciliation"),
+	):
+		beneficiaire = frappe.db.get_value("Beneficiaire", {"structure": structure, "nom_usage": nom})
+		_ensure(
+			"Rappel",
+			None,
+			{
+				"doctype": "Rappel",
+				"titre": titre,
+				"structure": structure,
+				"beneficiaire": beneficiaire,
+				"assigne_a": referent,
+				"date_echeance": str(add_days(t, jours)),
+				"statut": "À faire",
+			},
+			filters={"structure": structure, "beneficiaire": beneficiaire, "titre": titre},
+		)
+
+
+def _jours_avant(i: int, k: int) -> int:
+	"""Days from today of the k-th accompaniment of the i-th file of the year: spread over the last
+	twelve months, the first one of every third file today (« Accompagnements ce mois »)."""
+	if k == 0 and i % 3 == 0:
+		return 0
+	return -((i * 31 + k * 120) % 360)
+
+
+# --- Two years of appointments and aids, for the statistics reports (statistiques/) -------------
+#
+# At the CCAS de Démoville, followed by its travailleur social or its responsable: appointments
+# honoured, missed, cancelled, past ones whose outcome is still to be recorded and one to come;
+# aids requested, granted (some paid), refused or pending, over this year and the two before. The
+# Rendez-vous, Aides financières and yearly reports have something to show for each year. Dates are
+# relative to the day the demo is created; fictitious people; created once, removed by
+# clear_demo_data.
+
+RDV, VAD, TEL = "Accueil physique sur rendez-vous", "Visite à domicile", "Entretien téléphonique"
+
+# (nom, prénoms, naissance, genre, commune, référent, [(typologie, jours, mode, statut, extra)])
+# extra: issue, decision, amounts; "paye": days from the request to the payment.
+DOSSIERS_DEUX_ANS = [
+	(
+		"Marchal",
+		"Zoé",
+		"1994-04-18",
+		"Femme",
+		"Démoville",
+		"travailleur@ccas-demo.fr",
+		[
+			(
+				"Aide financière d'urgence : loyer",
+				-700,
+				RDV,
+				"Terminé",
+				{
+					"issue_rendez_vous": "Honoré",
+					"decision": "Accordée",
+					"montant_demande": 450,
+					"montant_accorde": 450,
+					"paye": 12,
+				},
+			),
+			("Accompagnement social", -640, VAD, "Terminé", {"issue_rendez_vous": "Non honoré"}),
+			(
+				"Aide financière d'urgence : énergie",
+				-320,
+				RDV,
+				"Terminé",
+				{
+					"issue_rendez_vous": "Honoré",
+					"decision": "Accordée partiellement",
+					"montant_demande": 300,
+					"montant_accorde": 180,
+					"paye": 9,
+				},
+			),
+		],
+	),
+	(
+		"Nguyen",
+		"Thanh",
+		"1969-09-02",
+		"Homme",
+		"Saint-Fictif",
+		"responsable@ccas-demo.fr",
+		[
+			(
+				"Aide financière d'urgence : alimentaire",
+				-560,
+				RDV,
+				"Terminé",
+				{
+					"issue_rendez_vous": "Honoré",
+					"decision": "Refusée",
+					"montant_demande": 200,
+					"motif_refus": "Ressources au-dessus du barème",
+				},
+			),
+			("Accompagnement social", -410, RDV, "Annulé", {}),
+			(
+				"Aide financière d'urgence : alimentaire",
+				-150,
+				TEL,
+				"Terminé",
+				{"decision": "Accordée", "montant_demande": 120, "montant_accorde": 120, "paye": 5},
+			),
+			("Visites de convivialité", -20, VAD, "Planifié", {}),
+		],
+	),
+	(
+		"Ollivier",
+		"Brigitte",
+		"1951-12-24",
+		"Femme",
+		"Démoville",
+		"travailleur@ccas-demo.fr",
+		[
+			("Aide sociale légale : aide ménagère", -480, VAD, "Terminé", {"issue_rendez_vous": "Honoré"}),
+			(
+				"Aide financière d'urgence : énergie",
+				-430,
+				VAD,
+				"Terminé",
+				{
+					"issue_rendez_vous": "Honoré",
+					"decision": "Accordée",
+					"montant_demande": 350,
+					"montant_accorde": 300,
+					"paye": 20,
+				},
+			),
+			("Visites de convivialité", -90, VAD, "Terminé", {"issue_rendez_vous": "Non honoré"}),
+			("Visites de convivialité", 5, VAD, "Planifié", {}),
+		],
+	),
+	(
+		"Perrin",
+		"Idriss",
+		"2001-07-07",
+		"Homme",
+		"Villeneuve-sur-Démo",
+		"responsable@ccas-demo.fr",
+		[
+			(
+				"Aide au permis",
+				-380,
+				RDV,
+				"Terminé",
+				{
+					"issue_rendez_vous": "Honoré",
+					"decision": "Accordée",
+					"montant_demande": 800,
+					"montant_accorde": 600,
+					"paye": 30,
+				},
+			),
+			(
+				"Aide financière d'urgence : autre",
+				-45,
+				RDV,
+				"En cours",
+				{"issue_rendez_vous": "Honoré", "decision": "En cours d'instruction", "montant_demande": 250},
+			),
+		],
+	),
+	(
+		"Quentin",
+		"Maëlys",
+		"1988-02-29",
+		"Femme",
+		"",
+		"travailleur@ccas-demo.fr",
+		[
+			("Domiciliation", -600, TEL, "Terminé", {}),
+			(
+				"Aide financière d'urgence : loyer",
+				-200,
+				RDV,
+				"Terminé",
+				{
+					"issue_rendez_vous": "Honoré",
+					"decision": "Refusée",
+					"montant_demande": 900,
+					"motif_refus": "Dette déjà prise en charge par le FSL",
+				},
+			),
+			("Accompagnement social", -60, RDV, "Annulé", {}),
+		],
+	),
+]
+
+
+def _ensure_statistiques_sur_deux_ans() -> None:
+	from frappe.utils import add_days, today
+
+	structure = "CCAS de Démoville"
+	for nom, prenoms, naissance, genre, commune, referent, lignes in DOSSIERS_DEUX_ANS:
+		accompagnements = []
+		for typologie, jours, mode, statut, extra in lignes:
+			extra = dict(extra)
+			paye = extra.pop("paye", None)
+			if mode == RDV:
+				extra["heure"] = "10:30:00"
+			if extra.get("decision") and extra["decision"] not in (
+				"En cours d'instruction",
+				"En attente de justificatifs",
+			):
+				extra["date_decision"] = str(add_days(today(), jours + 7))
+			if paye:
+				extra.update(date_paiement=str(add_days(today(), jours + 7 + paye)), mode_paiement="Virement")
+			accompagnements.append((typologie, jours, mode, statut, extra))
+		_ensure_dossier(
+			structure,
+			referent,
+			{
+				"nom_usage": nom,
+				"prenoms": prenoms,
+				"date_naissance": naissance,
+				"genre": genre,
+				"commune": commune,
+			},
+			accompagnements,
 		)

@@ -8,15 +8,24 @@ entourage and resources rows, the import fingerprints — by Frappe's own merge
 absorbed file). Empty fields of the kept file are filled from the absorbed one; nothing the kept
 file holds is overwritten. An audit comment on the kept file records who merged what.
 
-Who: a user who may write the kept file and delete the absorbed one (Responsable de structure),
-in one structure. The same matching as the import (imports/doublons.py) proposes the candidates.
+Who (:func:`refus_de_fusion`, the one place of the rule — the form's action and the API ask it
+too): two files of one structure, which the user may access; a Responsable de structure or a
+Travailleur social of that structure (who follows its files), or the platform administrator (who
+imports them); and the user may read and write both files. The Agent d'accueil never merges. The
+absorbed file is deleted by the merge itself, not by the user's right to delete files (a
+Travailleur social has none). The same matching as the import (imports/doublons.py) proposes the
+candidates.
 """
 
 import frappe
 from frappe import _
 from frappe.model.rename_doc import rename_doc
 
-from suivi_social.exceptions import DonneeInvalide
+from suivi_social.exceptions import DonneeInvalide, FusionInterdite, HorsStructure
+from suivi_social.roles import ADMINISTRATEUR, RESPONSABLE, TRAVAILLEUR_SOCIAL
+
+# Roles that may merge two files (System Manager: technical maintenance). Not the Agent d'accueil.
+ROLES_FUSION = (RESPONSABLE, TRAVAILLEUR_SOCIAL, ADMINISTRATEUR, "System Manager")
 
 # Fields never copied from the absorbed file.
 CHAMPS_EXCLUS = {
@@ -66,16 +75,66 @@ def candidats(beneficiaire: str) -> list[dict]:
 	]
 
 
+def refus_de_fusion(doc_garde, doc_absorbe=None, user: str | None = None) -> tuple[str, type] | None:
+	"""Why `user` may not merge these two files (or, without `doc_absorbe`, merge this file with
+	another): (French message, exception class), or None when they may. Structure first, then
+	role, then the right to read and write each file."""
+	from suivi_social.permissions.structure import may_access
+
+	user = user or frappe.session.user
+	docs = [d for d in (doc_garde, doc_absorbe) if d is not None]
+	for doc in docs:
+		if not may_access(doc.structure, user):
+			return (
+				_(
+					"Le dossier {0} n'appartient pas à l'une de vos structures : vous ne pouvez pas le fusionner."
+				).format(doc.name),
+				FusionInterdite,
+			)
+	if len(docs) == 2 and doc_garde.structure != doc_absorbe.structure:
+		return (
+			_(
+				"Les deux dossiers doivent appartenir à la même structure : {0} et {1} n'en ont pas la même."
+			).format(doc_garde.name, doc_absorbe.name),
+			HorsStructure,
+		)
+	if user != "Administrator" and not set(ROLES_FUSION) & set(frappe.get_roles(user)):
+		return (
+			_(
+				"Seuls le responsable de la structure, ses travailleurs sociaux et l'administrateur de Suivi "
+				"social peuvent fusionner deux dossiers."
+			),
+			FusionInterdite,
+		)
+	for doc in docs:
+		for ptype in ("read", "write"):
+			if not frappe.has_permission("Beneficiaire", ptype, doc, user=user):
+				return (
+					_(
+						"Vous n'avez pas le droit de modifier le dossier {0} : vous ne pouvez pas le fusionner."
+					).format(doc.name),
+					FusionInterdite,
+				)
+	return None
+
+
+def peut_fusionner(doc_garde, doc_absorbe=None, user: str | None = None) -> bool:
+	return refus_de_fusion(doc_garde, doc_absorbe, user) is None
+
+
+def verifier_peut_fusionner(doc_garde, doc_absorbe, user: str | None = None) -> None:
+	if refus := refus_de_fusion(doc_garde, doc_absorbe, user):
+		message, exc = refus
+		frappe.throw(message, exc, title=_("Fusion impossible"))
+
+
 def fusionner(garde: str, absorbe: str) -> str:
 	"""Merge file `absorbe` into file `garde`; returns `garde`."""
 	if not garde or not absorbe or garde == absorbe:
 		frappe.throw(_("Choisissez deux dossiers différents."), DonneeInvalide)
 	doc_garde = frappe.get_doc("Beneficiaire", garde)
 	doc_absorbe = frappe.get_doc("Beneficiaire", absorbe)
-	if doc_garde.structure != doc_absorbe.structure:
-		frappe.throw(_("Les deux dossiers doivent appartenir à la même structure."), DonneeInvalide)
-	doc_garde.check_permission("write")
-	doc_absorbe.check_permission("delete")
+	verifier_peut_fusionner(doc_garde, doc_absorbe)
 
 	completes = completer(doc_garde, doc_absorbe)
 	comptes = {
@@ -90,16 +149,22 @@ def fusionner(garde: str, absorbe: str) -> str:
 	doc_garde.doublon_confirme = 1
 	doc_garde.flags.ignore_permissions = True
 	doc_garde.save()
-	rename_doc(
-		"Beneficiaire",
-		absorbe,
-		garde,
-		merge=True,
-		force=True,
-		ignore_permissions=True,
-		show_alert=False,
-		rebuild_search=False,
-	)
+	# Frappe's merge deletes the absorbed file with the user's own delete right; the rule above is
+	# what allows it here: the file's after_rename deletes it first (Beneficiaire.after_rename).
+	frappe.flags.fusion_autorisee = absorbe
+	try:
+		rename_doc(
+			"Beneficiaire",
+			absorbe,
+			garde,
+			merge=True,
+			force=True,
+			ignore_permissions=True,
+			show_alert=False,
+			rebuild_search=False,
+		)
+	finally:
+		frappe.flags.fusion_autorisee = None
 	nom_complet = frappe.db.get_value("Beneficiaire", garde, "nom_complet")
 	for doctype in ("Accompagnement", "Rappel"):
 		frappe.db.set_value(

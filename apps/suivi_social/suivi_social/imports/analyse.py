@@ -127,10 +127,9 @@ class Contexte:
 	referents: dict[str, str] = field(default_factory=dict)
 	dossiers_existants: object = None  # callable(list[Identite]) → list[dict]
 	empreintes_connues: object = None  # callable(list[str]) → dict[str, dict]
-	# A person's decisions on the review list (Import Classeur.decisions), rows as (sheet, row):
-	# {"ligne": [sheet, row], "avec": [sheet, row]}: the same person;
-	# {"ligne": [sheet, row], "dossier": name}: the person of this existing file;
-	# {"ligne": [sheet, row], "seule": true}: a person of its own, whatever the matching says.
+	# A person's decisions on the review list (Import Classeur.decisions; see lire_decisions):
+	# {"lignes": [[sheet, row], …], "decision": "meme" | "distinctes"}: the same person, or each
+	# row a person of its own; with "dossier": name, the person of this existing file, or not.
 	decisions: list[dict] = field(default_factory=list)
 
 	def chercher_dossiers(self, identites: list[Identite]) -> list[dict]:
@@ -211,6 +210,8 @@ class Plan:
 	# Possible duplicates left apart, for a person to confirm or split (Contexte.decisions):
 	# {"lignes": [[sheet, row], [sheet, row]], "raison": …} or {"lignes": [[sheet, row]], "dossier": …}
 	a_verifier: list[dict] = field(default_factory=list)
+	# The decisions taken, each with "appliquee" (and "pourquoi" when it is not applied).
+	decisions: list[dict] = field(default_factory=list)
 
 	def compter(self) -> dict:
 		issues = Counter(l.issue for l in self.lignes)
@@ -265,6 +266,7 @@ class Plan:
 				for l in self.lignes
 			],
 			"a_verifier": self.a_verifier,
+			"decisions": self.decisions,
 		}
 
 
@@ -560,9 +562,11 @@ def _decider(plan: Plan, contexte: Contexte) -> None:
 			]
 	connues = contexte.deja_importees([l.empreinte for l in valides])
 	position = {(l.feuille, l.numero): i for i, l in enumerate(valides)}
-	memes, seules, choix = _decisions(contexte.decisions, position)
-	dossiers_choisis = {id(valides[i]): nom for i, nom in choix.items()}
-	regroupement = doublons.regrouper([l.identite for l in valides], memes, seules)
+	decisions = lire_decisions(contexte.decisions)
+	choix = _Choix.depuis(decisions, position)
+	regroupement = doublons.regrouper(
+		[l.identite for l in valides], choix.memes, choix.seules, choix.distinctes
+	)
 	personnes: list[Personne] = []
 	for numero, indexes in enumerate(regroupement.groupes, start=1):
 		membres = [valides[i] for i in indexes]
@@ -576,13 +580,29 @@ def _decider(plan: Plan, contexte: Contexte) -> None:
 		valides[i].raisons.append(
 			f"Même personne que la ligne {valides[j].ligne_feuille} de la feuille {valides[j].feuille} : {raison}."
 		)
+	for i, j in choix.distinctes:
+		if valides[i].groupe == valides[j].groupe:
+			continue  # united by a confirmation that contradicts it: the case is not decided
+		for x, y in ((i, j), (j, i)):
+			valides[x].raisons.append(
+				f"Pas la même personne que la ligne {valides[y].ligne_feuille} de la feuille {valides[y].feuille} : "
+				"décidé par un agent."
+			)
+	paires_vues = set()
 	for i, j, raison in regroupement.a_verifier:
-		plan.a_verifier.append(
-			{
-				"lignes": [[valides[i].feuille, valides[i].numero], [valides[j].feuille, valides[j].numero]],
-				"raison": raison,
-			}
-		)
+		# One case per two persons (several of their rows may look alike).
+		paire = tuple(sorted((valides[i].groupe, valides[j].groupe)))
+		if paire not in paires_vues:
+			paires_vues.add(paire)
+			plan.a_verifier.append(
+				{
+					"lignes": [
+						[valides[i].feuille, valides[i].numero],
+						[valides[j].feuille, valides[j].numero],
+					],
+					"raison": raison,
+				}
+			)
 		for x, y in ((i, j), (j, i)):
 			valides[x].raisons.append(
 				f"{valides[x].lieu()} : peut-être la même personne que la ligne {valides[y].ligne_feuille} de la "
@@ -590,22 +610,7 @@ def _decider(plan: Plan, contexte: Contexte) -> None:
 			)
 			valides[x].doute = True
 			personnes[valides[x].groupe - 1].a_verifier.append(raison)
-	plan.a_verifier += _rapprocher_des_dossiers(personnes, contexte)
-	for personne in personnes:
-		choisis = {dossiers_choisis[id(l)] for l in personne.lignes if id(l) in dossiers_choisis}
-		if len(choisis) == 1:
-			personne.dossier = choisis.pop()
-			for ligne in personne.lignes:
-				ligne.doute = False
-				ligne.raisons = [r for r in ligne.raisons if "à vérifier" not in r]
-				ligne.raisons.append(f"Dossier existant {personne.dossier} : confirmé par un agent.")
-	for i in seules:
-		valides[i].raisons = [r for r in valides[i].raisons if "à vérifier" not in r]
-		valides[i].doute = False
-	for i, j in memes:
-		for x in (i, j):
-			valides[x].raisons = [r for r in valides[x].raisons if "à vérifier" not in r]
-			valides[x].doute = False
+	plan.a_verifier += _rapprocher_des_dossiers(personnes, contexte, choix, valides)
 	_consolider(personnes, plan.lignes)
 	for personne in personnes:
 		for ligne in personne.lignes:
@@ -627,27 +632,134 @@ def _decider(plan: Plan, contexte: Contexte) -> None:
 			else:
 				ligne.issue = IMPORTEE
 	plan.personnes = personnes
+	plan.decisions = [_bilan(d, position, valides, personnes) for d in decisions]
 
 
-def _decisions(decisions: list[dict], position: dict) -> tuple[list, set, dict]:
-	memes, seules, dossiers = [], set(), {}
-	for decision in decisions or []:
-		ligne = position.get(tuple(decision.get("ligne") or ()))
-		if ligne is None:
-			continue
-		if decision.get("avec") and tuple(decision["avec"]) in position:
-			memes.append((ligne, position[tuple(decision["avec"])]))
-		elif decision.get("dossier"):
-			dossiers[ligne] = decision["dossier"]
-		elif decision.get("seule"):
-			seules.add(ligne)
-	return memes, seules, dossiers
+# --- A person's decisions on the review list ---------------------------------------------------------
+
+MEME, DISTINCTES, SEULE = "meme", "distinctes", "seule"
 
 
-def _rapprocher_des_dossiers(personnes: list[Personne], contexte: Contexte) -> list[dict]:
+def lire_decisions(valeur) -> list[dict]:
+	"""The decisions stored on an import (Import Classeur.decisions, `--decisions` of the command),
+	in one form: {"lignes": [[sheet, row], …], "decision": "meme" | "distinctes"}, with
+	"dossier": name for a case against an existing file. A case of the report's « a_verifier »
+	list with a "decision" added is a decision. The first forms are read too: {"ligne", "avec"},
+	{"ligne", "dossier"}, {"ligne", "seule": true}. Raises ValueError (French) for anything else."""
+	if not valeur:
+		return []
+	if not isinstance(valeur, list):
+		raise ValueError("les décisions doivent être une liste JSON")
+	resultat = []
+	for n, brute in enumerate(valeur, start=1):
+		if not isinstance(brute, dict):
+			raise ValueError(f"la décision {n} n'est pas un objet JSON")
+		if "ligne" in brute:
+			brute = _ancienne_forme(brute)
+		lignes, decision, dossier = brute.get("lignes"), brute.get("decision"), brute.get("dossier")
+		if not isinstance(lignes, list) or not lignes or not all(_position_valide(l) for l in lignes):
+			raise ValueError(
+				f"la décision {n} doit nommer ses lignes comme le rapport : « lignes »: [[feuille, numéro], …]"
+			)
+		if decision not in (MEME, DISTINCTES, SEULE):
+			raise ValueError(f"la décision {n} doit valoir « meme » ou « distinctes », pas « {decision} »")
+		if dossier is not None and not (isinstance(dossier, str) and dossier):
+			raise ValueError(f"la décision {n} nomme un dossier invalide")
+		if not dossier and decision != SEULE and len(lignes) < 2:
+			raise ValueError(f"la décision {n} doit nommer au moins deux lignes, ou un dossier existant")
+		normale = {"lignes": [[l[0], int(l[1])] for l in lignes], "decision": decision}
+		if dossier:
+			normale["dossier"] = dossier
+		resultat.append(normale)
+	return resultat
+
+
+def _position_valide(ligne) -> bool:
+	return (
+		isinstance(ligne, list | tuple)
+		and len(ligne) == 2
+		and isinstance(ligne[0], str)
+		and isinstance(ligne[1], int)
+		and not isinstance(ligne[1], bool)
+	)
+
+
+def _ancienne_forme(brute: dict) -> dict:
+	lignes = [brute.get("ligne")]
+	if brute.get("avec"):
+		return {"lignes": [*lignes, brute["avec"]], "decision": MEME}
+	if brute.get("dossier"):
+		return {"lignes": lignes, "dossier": brute["dossier"], "decision": MEME}
+	return {"lignes": lignes, "decision": SEULE if brute.get("seule") else None}
+
+
+@dataclass
+class _Choix:
+	"""Decisions as indexes of the valid rows."""
+
+	memes: list[tuple[int, int]] = field(default_factory=list)
+	distinctes: list[tuple[int, int]] = field(default_factory=list)
+	seules: set[int] = field(default_factory=set)
+	# row index → the existing file confirmed, or the files declared another person
+	dossiers: dict[int, str] = field(default_factory=dict)
+	ecartes: dict[int, set[str]] = field(default_factory=dict)
+
+	@classmethod
+	def depuis(cls, decisions: list[dict], position: dict) -> _Choix:
+		choix = cls()
+		for decision in decisions:
+			indexes = list(
+				dict.fromkeys(i for l in decision["lignes"] if (i := position.get(tuple(l))) is not None)
+			)
+			if decision.get("dossier"):
+				for i in indexes:
+					if decision["decision"] == MEME:
+						choix.dossiers[i] = decision["dossier"]
+					else:
+						choix.ecartes.setdefault(i, set()).add(decision["dossier"])
+			elif decision["decision"] == SEULE:
+				choix.seules.update(indexes)
+			elif decision["decision"] == MEME:
+				choix.memes += [(indexes[0], k) for k in indexes[1:]]
+			else:
+				# Split: every row of the case is its own person, apart from the others.
+				choix.distinctes += [(a, b) for n, a in enumerate(indexes) for b in indexes[n + 1 :]]
+		return choix
+
+
+def _bilan(decision: dict, position: dict, valides: list[LigneImport], personnes: list[Personne]) -> dict:
+	"""A decision as the report shows it: applied, or why not (a row no longer read, a file no
+	longer proposed, a contradicting decision)."""
+	lignes = [valides[i] for l in decision["lignes"] if (i := position.get(tuple(l))) is not None]
+	if len(lignes) < len(decision["lignes"]):
+		return {**decision, "appliquee": False, "pourquoi": "une de ses lignes n'est plus dans le classeur"}
+	dossiers = {personnes[l.groupe - 1].dossier for l in lignes}
+	groupes = {l.groupe for l in lignes}
+	if decision.get("dossier"):
+		voulu = decision["dossier"]
+		ok = dossiers == {voulu} if decision["decision"] == MEME else voulu not in dossiers
+	elif decision["decision"] == MEME:
+		ok = len(groupes) == 1
+	else:
+		ok = len(groupes) == len(lignes)
+	resultat = {**decision, "appliquee": ok}
+	if not ok:
+		resultat["pourquoi"] = (
+			"ce dossier n'est plus proposé pour ces lignes"
+			if decision.get("dossier")
+			else "une autre décision la contredit"
+		)
+	return resultat
+
+
+def _rapprocher_des_dossiers(
+	personnes: list[Personne], contexte: Contexte, choix: _Choix, valides: list[LigneImport]
+) -> list[dict]:
 	"""Each person of the workbook against the existing files of the structure; returns the
-	possible matches left for review."""
+	possible matches left for review. A person's decisions come first: a file confirmed (among
+	those the matching proposes) takes the rows; a file declared another person is set aside."""
 	a_verifier: list[dict] = []
+	index_de = {id(l): i for i, l in enumerate(valides)}
 	# A row already imported pins its person to the file it went to.
 	for personne in personnes:
 		for ligne in personne.lignes:
@@ -657,31 +769,65 @@ def _rapprocher_des_dossiers(personnes: list[Personne], contexte: Contexte) -> l
 	a_chercher = [p for p in personnes if not p.dossier]
 	identites = [l.identite for p in a_chercher for l in p.lignes]
 	existants = contexte.chercher_dossiers(identites) if identites else []
-	if not existants:
+	if not existants and not choix.dossiers:
 		return a_verifier
 	fiches = [doublons.identite_du_dossier(d) for d in existants]
 	index: dict[str, list[int]] = {}
 	for k, fiche in enumerate(fiches):
 		for cle in _cles_recherche(fiche):
 			index.setdefault(cle, []).append(k)
+	# full name key → the files of that name, built at the first person matched without a date
+	par_complet: dict[str, set[str]] = {}
 	for personne in a_chercher:
+		rangs = [index_de[id(l)] for l in personne.lignes]
+		ecartes = set().union(*(choix.ecartes.get(i, ()) for i in rangs))
+		confirmes = {choix.dossiers[i] for i in rangs if i in choix.dossiers} - ecartes
 		certains: dict[str, str] = {}
 		sans_date: dict[str, str] = {}
 		probables: dict[str, str] = {}
+		mis_de_cote: set[str] = set()
 		for identite in _identites_du_groupe(personne):
 			for k in {k for cle in _cles_recherche(identite) for k in index.get(cle, ())}:
 				verdict = doublons.comparer(identite, fiches[k])
 				nom = existants[k]["name"]
-				if verdict.niveau == CERTAIN and not verdict.sans_date:
+				if verdict.niveau and nom in ecartes:
+					mis_de_cote.add(nom)
+				elif verdict.niveau == CERTAIN and not verdict.sans_date:
 					certains.setdefault(nom, verdict.raison)
 				elif verdict.niveau == CERTAIN:
 					sans_date.setdefault(nom, verdict.raison)
 				elif verdict.niveau:
 					probables.setdefault(nom, verdict.raison)
+		for nom in sorted(mis_de_cote):
+			for ligne in personne.lignes:
+				ligne.raisons.append(f"Pas la personne du dossier existant {nom} : décidé par un agent.")
+		proposes = {**probables, **sans_date, **certains}
+		if len(confirmes) == 1 and (voulu := next(iter(confirmes))) in proposes:
+			personne.dossier = voulu
+			for ligne in personne.lignes:
+				ligne.raisons.append(f"Dossier existant {voulu} : confirmé par un agent ({proposes[voulu]}).")
+			continue
+		for nom in sorted(confirmes):
+			for ligne in personne.lignes:
+				ligne.raisons.append(
+					f"{ligne.lieu()} : la décision « c'est la personne du dossier {nom} » ne s'applique pas "
+					+ (
+						"(ce dossier n'est plus proposé pour cette personne)"
+						if nom not in proposes
+						else "(ses lignes ont été confirmées pour plusieurs dossiers)"
+					)
+					+ " : à vérifier."
+				)
+				ligne.doute = True
 		if not certains and sans_date:
 			# Through a missing birth date: only when the name designates a single file.
 			noms = {l.identite.complet for l in personne.lignes}
-			homonymes = {existants[k]["name"] for k, f in enumerate(fiches) if f.complet in noms}
+			if not par_complet:
+				for k, fiche in enumerate(fiches):
+					par_complet.setdefault(fiche.complet, set()).add(existants[k]["name"])
+			homonymes = {
+				nom for complet in noms for nom in par_complet.get(complet, ()) if nom not in ecartes
+			}
 			if len(sans_date) == 1 and len(homonymes) <= 1:
 				certains.update(sans_date)
 			else:
@@ -689,6 +835,7 @@ def _rapprocher_des_dossiers(personnes: list[Personne], contexte: Contexte) -> l
 					probables.setdefault(
 						nom, "même nom et prénom, date de naissance absente, plusieurs dossiers possibles"
 					)
+		lignes = [[l.feuille, l.numero] for l in personne.lignes]
 		if len(certains) == 1:
 			personne.dossier, raison = next(iter(certains.items()))
 			for ligne in personne.lignes:
@@ -702,15 +849,24 @@ def _rapprocher_des_dossiers(personnes: list[Personne], contexte: Contexte) -> l
 					f"rattachée à {personne.dossier}, à vérifier (fusionnez les doublons)."
 				)
 				ligne.doute = True
+			# The person says which one (the others are then merged with « Fusionner deux dossiers »).
+			for nom in sorted(certains):
+				a_verifier.append(
+					{
+						"lignes": lignes,
+						"dossier": nom,
+						"raison": f"{certains[nom]} ; plusieurs dossiers existants correspondent",
+					}
+				)
 		for nom, raison in probables.items():
 			if nom == personne.dossier or nom in certains:
 				continue
-			a_verifier.append(
-				{"lignes": [[l.feuille, l.numero] for l in personne.lignes], "dossier": nom, "raison": raison}
-			)
+			a_verifier.append({"lignes": lignes, "dossier": nom, "raison": raison})
 			for ligne in personne.lignes:
 				ligne.raisons.append(
-					f"{ligne.lieu()} : peut-être la personne du dossier existant {nom} ({raison}) : nouveau dossier, à vérifier."
+					f"{ligne.lieu()} : peut-être la personne du dossier existant {nom} ({raison}) : "
+					+ ("rattachée à un autre dossier" if personne.dossier else "nouveau dossier")
+					+ ", à vérifier."
 				)
 				ligne.doute = True
 	return a_verifier

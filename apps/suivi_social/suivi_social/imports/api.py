@@ -132,8 +132,8 @@ def _rapport_stocke(doc, essai: int, nouvel_essai: bool = True) -> dict | None:
 
 def synthese(rapport: dict) -> dict:
 	"""A report without its rows, for the desk: the counts (overall and per sheet), each sheet's
-	problem and warnings, the référents' codes without an agent, and the possible duplicates to
-	review with the names read on their rows."""
+	problem and warnings, the référents' codes without an agent, the possible duplicates to review
+	and the decisions taken, with the names read on their rows."""
 	lignes = rapport.get("lignes") or []
 	par_feuille: dict[str, Counter] = {}
 	par_position = {}
@@ -145,8 +145,8 @@ def synthese(rapport: dict) -> dict:
 		resume = {k: v for k, v in feuille.items() if k != "colonnes"}
 		resume["issues"] = dict(par_feuille.get(feuille["nom"], {}))
 		feuilles.append(resume)
-	a_verifier = []
-	for cas in rapport.get("a_verifier") or []:
+
+	def nommer(cas: dict) -> dict:
 		cas = dict(cas)
 		cas["lignes"] = [
 			{
@@ -157,8 +157,11 @@ def synthese(rapport: dict) -> dict:
 			}
 			for nom_feuille, numero in cas.get("lignes") or []
 		]
-		a_verifier.append(cas)
-	if dossiers := {c["dossier"] for c in a_verifier if c.get("dossier")}:
+		return cas
+
+	a_verifier = [nommer(cas) for cas in rapport.get("a_verifier") or []]
+	decisions = [nommer(cas) for cas in rapport.get("decisions") or []]
+	if dossiers := {c["dossier"] for c in a_verifier + decisions if c.get("dossier")}:
 		noms = dict(
 			frappe.get_list(
 				"Beneficiaire",
@@ -167,7 +170,7 @@ def synthese(rapport: dict) -> dict:
 				as_list=True,
 			)
 		)
-		for cas in a_verifier:
+		for cas in a_verifier + decisions:
 			if cas.get("dossier"):
 				cas["nom_dossier"] = noms.get(cas["dossier"])
 	return {
@@ -176,5 +179,6 @@ def synthese(rapport: dict) -> dict:
 		"resume": rapport.get("resume") or {},
 		"feuilles": feuilles,
 		"a_verifier": a_verifier,
+		"decisions": decisions,
 		"referents_inconnus": sorted({c for f in feuilles for c in f.get("referents_inconnus") or []}),
 	}

@@ -1,12 +1,16 @@
-"""`bench --site SITE import-legacy FILE --structure NAME [--dry-run] [--json REPORT.json]`.
+"""`bench --site SITE import-legacy FILE --structure NAME [--dry-run] [--json REPORT.json]
+[--decisions DECISIONS.json]`.
 
 The same import as the desk, without it: saved templates and the automatic mapping, the dry run
-writes nothing; a real run creates an Import Classeur (visible in the desk, with its reports) and
-runs it in this process, committing batch by batch.
+writes nothing; a real run creates an Import Classeur (visible in the desk, with its reports and
+its decisions) and runs it in this process, committing batch by batch. The decisions on possible
+duplicates are the report's « a_verifier » cases, each with "decision": "meme" or "distinctes"
+(analyse.lire_decisions).
 """
 
 from __future__ import annotations
 
+import json
 from pathlib import Path
 
 import frappe
@@ -27,8 +31,11 @@ def importer(
 	user: str = "Administrator",
 	afficher=print,
 	transaction: Transaction | None = None,
+	decisions: list[dict] | str | None = None,
 ) -> dict:
-	"""Run the import (or its dry run) of a file; returns the report, written to `json_rapport`."""
+	"""Run the import (or its dry run) of a file; returns the report, written to `json_rapport`.
+	`decisions`: the reviewer's decisions on possible duplicates, or the path of a JSON file
+	holding them."""
 	frappe.set_user(user)
 	if not frappe.db.exists("Structure", structure):
 		frappe.throw(f"La structure « {structure} » n'existe pas.", service.ImportImpossible)
@@ -37,16 +44,19 @@ def importer(
 	contenu = fichier.read_bytes()
 	# An unreadable file is refused before anything is written.
 	service.verifier_importable(service.tableaux(service.lire(contenu, fichier.name)), fichier.name)
+	decisions = lire_decisions(decisions)
 	correspondances = _correspondances(structure, referents, enregistrer=not essai)
 	if essai:
-		plan, _liste, _configs = service.analyser(contenu, fichier.name, structure, referents=correspondances)
+		plan, _liste, _configs = service.analyser(
+			contenu, fichier.name, structure, referents=correspondances, decisions=decisions
+		)
 		rapport = plan.rapport()
 		rapport["essai"] = True
 		rapport["date"] = frappe.utils.now()
 	else:
 		transaction = transaction or Transaction()
 		transaction.debut()
-		doc = _creer_import(structure, fichier.name, contenu, agent)
+		doc = _creer_import(structure, fichier.name, contenu, agent, decisions)
 		transaction.fin()
 		rapport = execution.executer(doc.name, transaction=transaction)
 		if rapport is None:
@@ -81,9 +91,32 @@ def _correspondances(structure: str, referents: tuple[str, ...], enregistrer: bo
 	return resultat
 
 
-def _creer_import(structure: str, nom: str, contenu: bytes, agent: str | None):
+def lire_decisions(decisions: list[dict] | str | None) -> list[dict]:
+	"""The decisions given to the command (a list, or the path of a JSON file), checked."""
+	from suivi_social.imports import analyse
+
+	source = ""
+	if isinstance(decisions, str | Path):
+		source = f" « {decisions} »"
+		try:
+			decisions = json.loads(Path(decisions).read_text(encoding="utf-8-sig"))
+		except OSError:
+			frappe.throw(f"Le fichier de décisions{source} est illisible.", service.ImportImpossible)
+		except ValueError:
+			frappe.throw(f"Le fichier de décisions{source} n'est pas du JSON.", service.ImportImpossible)
+	try:
+		return analyse.lire_decisions(decisions)
+	except ValueError as erreur:
+		frappe.throw(f"Décisions sur les doublons{source} : {erreur}.", service.ImportImpossible)
+
+
+def _creer_import(
+	structure: str, nom: str, contenu: bytes, agent: str | None, decisions: list[dict] | None = None
+):
 	doc = execution.nouvel_import(structure, nom, contenu, agent)
 	execution.preparer(doc)
+	if decisions:
+		doc.decisions = json.dumps(decisions, ensure_ascii=False, indent=1)
 	doc.save()
 	return doc
 
@@ -104,6 +137,16 @@ def _resume(rapport: dict) -> str:
 	]
 	for typologie, n in r["accompagnements_par_typologie"].items():
 		lignes.append(f"    {typologie} : {n}")
+	decisions = rapport.get("decisions") or []
+	if decisions or rapport.get("a_verifier"):
+		appliquees = sum(1 for d in decisions if d.get("appliquee"))
+		lignes.append(
+			f"  {len(rapport.get('a_verifier') or [])} doublons possibles à vérifier, "
+			f"{appliquees} décisions appliquées sur {len(decisions)}"
+		)
+		for d in decisions:
+			if not d.get("appliquee"):
+				lignes.append(f"  ! Décision non appliquée ({d.get('pourquoi')}) : {json.dumps(d['lignes'])}")
 	for feuille in rapport["feuilles"]:
 		for texte in [feuille.get("probleme"), *feuille.get("avertissements", [])]:
 			if texte:

@@ -307,8 +307,12 @@ def comparer(a: Identite, b: Identite) -> Verdict:
 
 
 class _Union:
-	def __init__(self, n: int):
+	"""Union-find over identities, with pairs a person declared different (never united, even
+	through other links)."""
+
+	def __init__(self, n: int, distinctes: list[tuple[int, int]] = ()):
 		self.parent = list(range(n))
+		self.distinctes = list(distinctes)
 
 	def trouver(self, i: int) -> int:
 		while self.parent[i] != i:
@@ -316,10 +320,19 @@ class _Union:
 			i = self.parent[i]
 		return i
 
-	def unir(self, i: int, j: int) -> None:
+	def separees(self, i: int, j: int) -> bool:
+		"""The persons of i and j were declared different (by any of their rows)."""
 		ri, rj = self.trouver(i), self.trouver(j)
-		if ri != rj:
-			self.parent[max(ri, rj)] = min(ri, rj)
+		return any({self.trouver(a), self.trouver(b)} == {ri, rj} for a, b in self.distinctes)
+
+	def unir(self, i: int, j: int) -> bool:
+		ri, rj = self.trouver(i), self.trouver(j)
+		if ri == rj:
+			return True
+		if self.distinctes and self.separees(i, j):
+			return False
+		self.parent[max(ri, rj)] = min(ri, rj)
+		return True
 
 
 @dataclass
@@ -358,31 +371,34 @@ def regrouper(
 	identites: list[Identite],
 	memes: list[tuple[int, int]] = (),
 	seules: set[int] = frozenset(),
+	distinctes: list[tuple[int, int]] = (),
 ) -> Regroupement:
 	"""Cluster identities into persons: certain links merge; a link through a missing birth date
 	merges only when the name leads to one person; probable links are listed for review.
 
-	A person's decisions come first: `memes`, pairs confirmed as one person; `seules`, identities
-	that are a person of their own (a merge the person split)."""
-	union = _Union(len(identites))
+	A person's decisions come first: `distinctes`, pairs declared different persons (their persons
+	are never united, whatever links them, and no longer listed for review); `memes`, pairs
+	confirmed as one person; `seules`, identities that are a person of their own."""
+	union = _Union(len(identites), distinctes)
 	liens: dict[int, tuple[int, str]] = {}
 	sans_date: list[tuple[int, int, str]] = []
 	probables: list[tuple[int, int, str]] = []
-	for i, j in memes:
-		union.unir(i, j)
-		liens.setdefault(max(i, j), (min(i, j), "même personne, confirmé par un agent"))
 	for i, j in sorted(_paires_candidates(identites)):
 		if i in seules or j in seules:
 			continue
 		verdict = comparer(identites[i], identites[j])
 		if verdict.niveau == CERTAIN and not verdict.sans_date:
-			if union.trouver(i) != union.trouver(j):
-				union.unir(i, j)
+			if union.trouver(i) != union.trouver(j) and union.unir(i, j):
 				liens.setdefault(j, (i, verdict.raison))
 		elif verdict.niveau == CERTAIN:
 			sans_date.append((i, j, verdict.raison))
 		elif verdict.niveau == PROBABLE:
 			probables.append((i, j, verdict.raison))
+	# Confirmations after the certain links: one that contradicts a split (through a row certainly
+	# of that person) is not applied.
+	for i, j in memes:
+		if union.trouver(i) != union.trouver(j) and union.unir(i, j):
+			liens.setdefault(max(i, j), (min(i, j), "même personne, confirmé par un agent"))
 	# A row without birth date joins the person its name designates, when there is only one and
 	# nothing in that person's rows contradicts it (another commune, and not the same phone).
 	datees = {union.trouver(i) for i, ident in enumerate(identites) if ident.date_naissance}
@@ -405,7 +421,11 @@ def regrouper(
 		if union.trouver(x) in datees:
 			# Already joined a person with a birth date (same phone, address…).
 			continue
-		par_groupe = {union.trouver(y): (y, raison) for y, raison in autres}
+		par_groupe = {
+			union.trouver(y): (y, raison)
+			for y, raison in autres
+			if not (union.distinctes and union.separees(x, y))
+		}
 		dates = {g: v for g, v in par_groupe.items() if g in datees}
 		if len(dates) == 1 and contredit(x, next(iter(dates))):
 			((y, _raison),) = dates.values()
@@ -432,13 +452,17 @@ def regrouper(
 		else:
 			# Only rows without birth date share this name: the same person.
 			for y, raison in par_groupe.values():
-				if union.trouver(x) != union.trouver(y):
-					union.unir(x, y)
+				if union.trouver(x) != union.trouver(y) and union.unir(x, y):
 					liens.setdefault(max(x, y), (min(x, y), raison))
 	groupes: dict[int, list[int]] = {}
 	for i in range(len(identites)):
 		groupes.setdefault(union.trouver(i), []).append(i)
-	a_verifier = [(i, j, r) for i, j, r in probables if union.trouver(i) != union.trouver(j)]
+	# Decided pairs are no longer to review: the same person (united) or different (separated).
+	a_verifier = [
+		(i, j, r)
+		for i, j, r in probables
+		if union.trouver(i) != union.trouver(j) and not (union.distinctes and union.separees(i, j))
+	]
 	return Regroupement(groupes=list(groupes.values()), liens=liens, a_verifier=a_verifier)
 
 

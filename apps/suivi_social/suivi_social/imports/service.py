@@ -48,6 +48,7 @@ def lire(contenu: bytes, nom_fichier: str) -> list[Feuille]:
 		feuilles = lire_classeur(contenu, nom_fichier)
 	except ClasseurIllisible as erreur:
 		frappe.throw(str(erreur), ImportImpossible, title=_("Classeur illisible"))
+	_dernier_classeur.clear()
 	_dernier_classeur.update(cle=cle, feuilles=feuilles)
 	return feuilles
 
@@ -56,7 +57,17 @@ _dernier_classeur: dict = {}
 
 
 def tableaux(feuilles: list[Feuille]) -> list[tuple[Tableau, str | None]]:
-	"""Each sheet's table, with the reason it cannot be imported (None when it can)."""
+	"""Each sheet's table, with the reason it cannot be imported (None when it can). Those of the
+	last file read are kept with it (a run of the command asks three times: check, prepare, run)."""
+	if feuilles is _dernier_classeur.get("feuilles") and "tableaux" in _dernier_classeur:
+		return _dernier_classeur["tableaux"]
+	resultat = _tableaux(feuilles)
+	if feuilles is _dernier_classeur.get("feuilles"):
+		_dernier_classeur["tableaux"] = resultat
+	return resultat
+
+
+def _tableaux(feuilles: list[Feuille]) -> list[tuple[Tableau, str | None]]:
 	resultat = []
 	for feuille in feuilles:
 		tableau = trouver_tableau(feuille, lambda cle: cible_de(cle) is not None)

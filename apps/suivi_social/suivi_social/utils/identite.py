@@ -6,6 +6,7 @@ name the field: the caller prefixes the field label and translates the message.
 """
 
 import datetime
+import functools
 import re
 import unicodedata
 
@@ -47,6 +48,9 @@ _LIGATURES = str.maketrans(
 _NON_ALPHANUM = re.compile(r"[^a-z0-9]+")
 
 
+# Memoised: an import computes the keys of every header, name and commune of the workbook several
+# times (matching, fingerprints, mapping), about 45 per row.
+@functools.lru_cache(maxsize=100_000)
 def cle_recherche(*parts: str | None) -> str:
 	"""Return an accent-, case- and punctuation-insensitive key ("Hélène D'Argent" → "helene d argent")."""
 	texte = " ".join(p for p in parts if p)

@@ -1,12 +1,17 @@
 import frappe
 from frappe import _
 from frappe.model.document import Document
-from frappe.utils import date_diff, flt, get_time, getdate
+from frappe.utils import cint, date_diff, flt, get_time, getdate, today
 
 from suivi_social.dossiers.doctype.beneficiaire.beneficiaire import rafraichir_synthese
 from suivi_social.utils.erreurs import refuser
 
 DECISIONS_ACCORDEES = ("Accordée", "Accordée partiellement")
+
+# Modes that are appointments by nature: an accompaniment in one of them is « Sur rendez-vous ».
+MODES_RENDEZ_VOUS = ("Accueil physique sur rendez-vous", "Rendez-vous extérieur", "Visite à domicile")
+# Outcomes that say the appointment's time has come (the person came, or did not).
+ISSUES_PASSEES = ("Honoré", "Non honoré")
 
 
 class Accompagnement(Document):
@@ -15,6 +20,7 @@ class Accompagnement(Document):
 	def validate(self):
 		self.set_heure_a_la_minute()
 		self.validate_types()
+		self.validate_rendez_vous()
 		self.validate_dates()
 		self.validate_aide()
 
@@ -43,6 +49,54 @@ class Accompagnement(Document):
 		10:15:00 on opening, leaving the form « Non sauvegardé » before anyone touched it."""
 		if self.heure:
 			self.heure = get_time(self.heure).replace(second=0, microsecond=0).strftime("%H:%M:%S")
+
+	def validate_rendez_vous(self):
+		"""The appointment (`rendez_vous`) and its outcome (`issue_rendez_vous`), kept coherent with
+		`statut` by one rule each:
+
+		1. An accompaniment « Planifié », or in a mode that is an appointment by nature
+		   (MODES_RENDEZ_VOUS), is an appointment; any other may be ticked by hand (a phone interview
+		   at a set time). Only an appointment has an outcome.
+		2. « Annulé » is one fact in both fields: cancelling the accompaniment cancels the appointment
+		   and the other way round; un-cancelling one (the field that changed wins) takes it out of
+		   the other.
+		3. « Honoré » / « Non honoré » say the appointment's time has come: refused for a future date,
+		   and a « Planifié » appointment whose outcome is recorded is no longer planned: it becomes
+		   « Terminé » (the agent may then set « À traiter » or « En cours » for what follows).
+		4. Re-planning (statut set back to « Planifié », outcome untouched) clears the outcome.
+
+		The statistics count an appointment « Non honoré » neither as activity nor as a person
+		accompanied (statistiques/perimetre.py)."""
+		self.rendez_vous = int(
+			self.mode in MODES_RENDEZ_VOUS or self.statut == "Planifié" or cint(self.get("rendez_vous"))
+		)
+		if not self.rendez_vous:
+			self.issue_rendez_vous = None
+			return
+		statut_change = self.has_value_changed("statut")
+		issue_change = self.has_value_changed("issue_rendez_vous")
+		# Rule 2: the field the user changed decides.
+		if self.issue_rendez_vous == "Annulé" and issue_change:
+			self.statut = "Annulé"
+		elif self.statut == "Annulé" and statut_change:
+			self.issue_rendez_vous = "Annulé"
+		elif self.statut == "Annulé":
+			self.statut = "Terminé" if self.issue_rendez_vous in ISSUES_PASSEES else "Planifié"
+		elif self.issue_rendez_vous == "Annulé":
+			self.issue_rendez_vous = None
+		if self.issue_rendez_vous not in ISSUES_PASSEES:
+			return
+		if self.statut == "Planifié" and statut_change and not issue_change:
+			self.issue_rendez_vous = None  # rule 4
+			return
+		if getdate(self.date) > getdate(today()):
+			refuser(
+				self,
+				"issue_rendez_vous",
+				_("un rendez-vous à venir ne peut pas être « {0} »").format(_(self.issue_rendez_vous)),
+			)
+		if self.statut == "Planifié":
+			self.statut = "Terminé"  # rule 3
 
 	def validate_dates(self):
 		if self.date_echeance and date_diff(self.date_echeance, self.date) < 0:
@@ -106,3 +160,46 @@ class Accompagnement(Document):
 
 	def after_delete(self):
 		rafraichir_synthese(self.beneficiaire)
+
+
+# The columns the statistics filter and count on (statistiques/), after the two they range over,
+# and the same for the aids with their decision and amounts.
+COLONNES_STATISTIQUES = (
+	"structure",
+	"date",
+	"statut",
+	"issue_rendez_vous",
+	"rendez_vous",
+	"aide_financiere",
+	"agent",
+	"beneficiaire",
+)
+COLONNES_STATISTIQUES_AIDES = (
+	"structure",
+	"aide_financiere",
+	"date",
+	"statut",
+	"issue_rendez_vous",
+	"decision",
+	"montant_demande",
+	"montant_accorde",
+	"date_paiement",
+)
+
+
+def on_doctype_update():
+	"""Every statistic reads a structure's accompaniments over a period (statistiques/). With these
+	covering indexes MariaDB reads only that range of an index — every column the counts and sums
+	need is in it, the name (primary key) too — instead of the table's rows. On 1M accompaniments
+	(EXPLAIN, 128 MB buffer pool): `type=ALL` with the single-column indexes, 17 s for a year's
+	monthly counts, 0.25 s with the first one; the aids' sums 15 s → 2 s with the second.
+	Each statistic query uses one of them; the column lists stay under InnoDB's 3,072-byte key."""
+	frappe.db.add_index("Accompagnement", list(COLONNES_STATISTIQUES), "statistiques_structure_date")
+	frappe.db.add_index("Accompagnement", list(COLONNES_STATISTIQUES_AIDES), "statistiques_aides")
+	# The workspace's « Aides accordées cette année » card (dossiers/tableau_de_bord.py): the amounts
+	# granted in a structure's year, by decision date.
+	frappe.db.add_index(
+		"Accompagnement",
+		["structure", "decision", "date_decision", "date", "montant_accorde"],
+		"aides_structure_decision",
+	)

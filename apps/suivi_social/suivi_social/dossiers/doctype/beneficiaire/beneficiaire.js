@@ -18,8 +18,9 @@ frappe.ui.form.on("Beneficiaire", {
 			frm.add_custom_button(__("Accompagnement"), () => nouveau(frm, "Accompagnement"), __("Créer"));
 			frm.add_custom_button(__("Rendez-vous"), () => nouveau(frm, "Accompagnement", { statut: "Planifié" }), __("Créer"));
 			frm.add_custom_button(__("Rappel"), () => nouveau(frm, "Rappel"), __("Créer"));
-			// Merging deletes the other file: offered to who may delete files (the Responsable).
-			if (frappe.model.can_delete("Beneficiaire") && frm.perm[0] && frm.perm[0].write) {
+			// Offered by the merge's own rule (dossiers/fusion.py: the Responsable and the travailleurs
+			// sociaux of the structure, the administrator; never the Agent d'accueil).
+			if ((frm.doc.__onload || {}).peut_fusionner) {
 				frm.add_custom_button(__("Fusionner avec un autre dossier"), () => choisir_le_dossier(frm));
 			}
 		}
@@ -28,20 +29,32 @@ frappe.ui.form.on("Beneficiaire", {
 	validate(frm) {
 		const d = frm.doc;
 		// Without a structure the save itself says the field is missing: nothing to compare with.
-		if (d.doublon_confirme || !d.structure || !d.nom_usage || !d.prenoms || !d.date_naissance) return;
+		// The same matching as the save and the import (a birth date may be missing).
+		if (d.doublon_confirme || !d.structure || !d.nom_usage || !d.prenoms) return;
 		if (!(frm.is_new() || frm.is_dirty())) return;
 		return frappe
 			.call("suivi_social.api.beneficiaire.doublons_probables", {
 				structure: d.structure,
 				nom_usage: d.nom_usage,
 				prenoms: d.prenoms,
-				date_naissance: d.date_naissance,
+				date_naissance: d.date_naissance || null,
+				nom_naissance: d.nom_naissance || null,
+				commune: d.commune || null,
+				telephone: d.telephone || null,
+				telephone_2: d.telephone_2 || null,
+				adresse: d.adresse || null,
 				name: frm.is_new() ? null : d.name,
 			})
 			.then(({ message: doublons }) => {
 				if (!doublons || !doublons.length) return;
+				const e = frappe.utils.escape_html;
 				const liens = doublons
-					.map((x) => `<a href="/app/beneficiaire/${encodeURIComponent(x.name)}">${frappe.utils.escape_html(x.name)} — ${frappe.utils.escape_html(x.nom_complet)}</a>`)
+					.map(
+						(x) =>
+							`<a href="/app/beneficiaire/${encodeURIComponent(x.name)}">${e(x.name)} — ${e(x.nom_complet)}</a> (${e(
+								x.raison
+							)})`
+					)
 					.join("<br>");
 				return new Promise((resolve) => {
 					frappe.confirm(
@@ -141,11 +154,7 @@ async function confirmer_la_fusion(frm, garde, absorbe) {
 				: e(__("date de naissance inconnue"))
 		})`;
 	if (!a.peut_fusionner) {
-		frappe.msgprint({
-			title: __("Fusion impossible"),
-			message: __("Seul un responsable de la structure peut fusionner deux dossiers : l'un d'eux est supprimé."),
-			indicator: "orange",
-		});
+		frappe.msgprint({ title: __("Fusion impossible"), message: e(a.refus), indicator: "orange" });
 		return;
 	}
 	const d = new frappe.ui.Dialog({

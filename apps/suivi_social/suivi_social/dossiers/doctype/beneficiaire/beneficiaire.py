@@ -51,16 +51,19 @@ class Beneficiaire(Document):
 		self.nom_complet = f"{self.nom_usage.upper()} {self.prenoms}".strip()
 
 	def validate_dates(self):
+		# getdate() is today's date, without formatting it and parsing it back (getdate(today())):
+		# this runs for every file of an import.
+		aujourd_hui = getdate()
 		if self.date_naissance:
 			naissance = getdate(self.date_naissance)
-			if naissance > getdate(today()):
+			if naissance > aujourd_hui:
 				refuser(self, "date_naissance", _("ne peut pas être dans le futur"))
-			if naissance < getdate(add_years(today(), -AGE_MAXIMUM)):
+			if naissance < getdate(add_years(aujourd_hui, -AGE_MAXIMUM)):
 				refuser(
 					self, "date_naissance", _("ne peut pas remonter à plus de {0} ans").format(AGE_MAXIMUM)
 				)
 		if self.date_deces:
-			if getdate(self.date_deces) > getdate(today()):
+			if getdate(self.date_deces) > aujourd_hui:
 				refuser(self, "date_deces", _("ne peut pas être dans le futur"))
 			if self.date_naissance and date_diff(self.date_deces, self.date_naissance) < 0:
 				refuser(self, "date_deces", _("ne peut pas précéder la date de naissance"))
@@ -96,7 +99,7 @@ class Beneficiaire(Document):
 		)
 
 	def validate_doublon(self):
-		if self.doublon_confirme or not self.date_naissance:
+		if self.doublon_confirme:
 			return
 		if not (
 			self.is_new()
@@ -104,72 +107,107 @@ class Beneficiaire(Document):
 			or self.has_value_changed("date_naissance")
 		):
 			return
-		doublons = trouver_doublons(
-			self.structure,
-			self.nom_usage,
-			self.prenoms,
-			self.date_naissance,
-			exclure=self.name,
-			nom_naissance=self.nom_naissance,
-		)
-		if doublons:
+		if doublons := doublons_du_dossier(self.as_dict()):
 			liens = ", ".join(
-				f'<a href="/app/beneficiaire/{d.name}">{frappe.utils.escape_html(d.name)} ({frappe.utils.escape_html(d.nom_complet)})</a>'
+				f'<a href="/app/beneficiaire/{d.name}">{frappe.utils.escape_html(d.name)} '
+				f"({frappe.utils.escape_html(d.nom_complet)})</a> : {frappe.utils.escape_html(d.raison)}"
 				for d in doublons
 			)
 			frappe.throw(
 				_(
-					"Un dossier existe peut-être déjà pour cette personne (même nom, prénom et date de "
-					"naissance) : {0}. Ouvrez-le, ou confirmez qu'il s'agit d'une autre personne."
+					"Un dossier existe peut-être déjà pour cette personne : {0}. Ouvrez-le, ou confirmez qu'il "
+					"s'agit d'une autre personne."
 				).format(liens),
 				exc=DoublonProbable,
 				title=_("Doublon probable"),
 			)
+
+	def onload(self):
+		# The form offers « Fusionner avec un autre dossier » by the merge's own rule.
+		from suivi_social.dossiers.fusion import peut_fusionner
+
+		if not self.is_new():
+			self.set_onload("peut_fusionner", peut_fusionner(self))
+
+	def after_rename(self, old: str, new: str, merge: bool = False):
+		# « Fusionner deux dossiers » checked its rule (dossiers/fusion.py), which lets a Travailleur
+		# social merge without the right to delete files: the absorbed file is deleted here, so that
+		# Frappe's merge, which deletes it next with the user's own delete right, finds it gone.
+		if merge and old == frappe.flags.get("fusion_autorisee"):
+			frappe.delete_doc("Beneficiaire", old, ignore_permissions=True)
+
+
+def doublons_du_dossier(valeurs: dict) -> list[frappe._dict]:
+	"""Files of the structure that may be the person of these values (a file's fields): the
+	import's matching (imports/doublons.py), on the same identity as the import reads an existing
+	file — names, birth name, birth date (or none), commune, phone, address; tolerant to accents,
+	case, hyphens, compound first names, inverted day and month, one wrong letter. Certain and
+	probable matches alike: the person creating the file is the one who confirms or not, as the
+	import's review list does. Read through the indexed columns."""
+	from suivi_social.imports.doublons import dossiers_correspondants, identite_du_dossier
+
+	if not valeurs.get("structure") or not (valeurs.get("nom_usage") or valeurs.get("nom_naissance")):
+		return []
+	return [
+		frappe._dict(
+			name=dossier.name, nom_complet=dossier.nom_complet, niveau=verdict.niveau, raison=verdict.raison
+		)
+		for dossier, verdict in dossiers_correspondants(
+			valeurs["structure"], identite_du_dossier(valeurs), exclure=valeurs.get("name")
+		)
+	]
 
 
 def trouver_doublons(
 	structure: str,
 	nom_usage: str,
 	prenoms: str,
-	date_naissance,
+	date_naissance=None,
 	exclure: str | None = None,
 	nom_naissance: str | None = None,
-):
-	"""Files of the structure that are certainly the same person: the import's matching
-	(imports/doublons.py), tolerant to accents, case, hyphens, compound first names, a birth name
-	and inverted day and month; read through the indexed columns."""
-	from suivi_social.imports.doublons import CERTAIN, Identite, dossiers_correspondants
-
-	identite = Identite(
-		nom=nom_usage or "",
-		prenoms=prenoms or "",
-		nom_naissance=nom_naissance or "",
-		date_naissance=getdate(date_naissance) if date_naissance else None,
+	**autres,
+) -> list[frappe._dict]:
+	"""doublons_du_dossier for the values of a file being typed (`autres`: commune, telephone,
+	telephone_2, adresse)."""
+	return doublons_du_dossier(
+		{
+			"structure": structure,
+			"name": exclure,
+			"nom_usage": nom_usage,
+			"prenoms": prenoms,
+			"nom_naissance": nom_naissance,
+			"date_naissance": date_naissance,
+			**autres,
+		}
 	)
-	return [
-		frappe._dict(name=dossier.name, nom_complet=dossier.nom_complet)
-		for dossier, verdict in dossiers_correspondants(structure, identite, exclure=exclure)
-		if verdict.niveau == CERTAIN and not verdict.sans_date
-	]
 
 
 def rafraichir_synthese(beneficiaire: str) -> None:
 	"""Last contact, next appointment and open requests, stored on the file for lists and search."""
-	from frappe.utils import now_datetime
-
 	if not beneficiaire or not frappe.db.exists("Beneficiaire", beneficiaire):
 		return
-	accompagnements = frappe.get_all(
-		"Accompagnement",
-		filters={"beneficiaire": beneficiaire, "statut": ("!=", "Annulé")},
-		fields=["date", "heure", "statut"],
-	)
 	frappe.db.set_value(
-		"Beneficiaire",
-		beneficiaire,
-		calculer_synthese(accompagnements, now_datetime()),
-		update_modified=False,
+		"Beneficiaire", beneficiaire, syntheses([beneficiaire])[beneficiaire], update_modified=False
 	)
+
+
+def syntheses(beneficiaires: list[str], maintenant=None) -> dict[str, dict]:
+	"""The summary of each of these files from its accompaniments, read in one query (for a batch
+	of the legacy import)."""
+	from frappe.utils import now_datetime
+
+	par_dossier: dict[str, list] = {nom: [] for nom in beneficiaires}
+	if par_dossier:
+		for accompagnement in frappe.get_all(
+			"Accompagnement",
+			filters={"beneficiaire": ("in", list(par_dossier)), "statut": ("!=", "Annulé")},
+			fields=["beneficiaire", "date", "heure", "statut"],
+		):
+			par_dossier[accompagnement.beneficiaire].append(accompagnement)
+	maintenant = maintenant or now_datetime()
+	return {
+		nom: calculer_synthese(accompagnements, maintenant) for nom, accompagnements in par_dossier.items()
+	}
 
 
 def calculer_synthese(accompagnements, maintenant) -> dict:
@@ -212,3 +250,13 @@ def on_doctype_update():
 	`structure` index and filtering all of its files (seen with EXPLAIN on a small table)."""
 	frappe.db.add_index("Beneficiaire", ["structure", "date_naissance"])
 	frappe.db.add_index("Beneficiaire", ["structure", "nom_recherche"])
+	# The workspace's figures (dossiers/tableau_de_bord.py) count a structure's active files, by age,
+	# genre, situation and commune, and its files created this month: each from one index alone.
+	for colonnes in (
+		["structure", "statut", "date_naissance"],
+		["structure", "statut", "genre"],
+		["structure", "statut", "situation_familiale"],
+		["structure", "statut", "commune"],
+		["structure", "creation"],
+	):
+		frappe.db.add_index("Beneficiaire", colonnes)

@@ -19,3 +19,9 @@ class Rappel(Document):
 		if self.beneficiaire and beneficiaire != self.beneficiaire:
 			refuser(self, "accompagnement", _("ne concerne pas ce bénéficiaire"))
 		self.beneficiaire = beneficiaire
+
+
+def on_doctype_update():
+	"""The workspace's card « Rappels en retard » (dossiers/tableau_de_bord.py) counts a structure's
+	rappels to do that are past due: read from this index alone."""
+	frappe.db.add_index("Rappel", ["structure", "statut", "date_echeance"])

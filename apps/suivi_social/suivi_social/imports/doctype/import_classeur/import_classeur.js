@@ -66,9 +66,14 @@ frappe.ui.form.on("Import Classeur", {
 		// Each step saves the import on the server, and Frappe's doc_update event then reloads the
 		// form a second later (model.js, debounced): by then the user may have changed a mapping, which
 		// the reload would silently drop. Our own steps reload the form already; skip a reload that
-		// would discard changes.
-		frm.debounced_reload_doc = frappe.utils.debounce(() => {
-			if (!frm.is_dirty()) frm.reload_doc();
+		// would discard changes. The event often arrives before our own reload has brought the
+		// saved version: by the time it fires the form is already up to date, and a second reload
+		// would re-render the mapping under the user's cursor. Reload only for a newer version.
+		frm.debounced_reload_doc = frappe.utils.debounce(async () => {
+			if (frm.is_dirty() || frm.is_new()) return;
+			const { message } = await frappe.db.get_value(frm.doctype, frm.docname, "modified");
+			if (!message || message.modified === frm.doc.modified || frm.is_dirty()) return;
+			frm.reload_doc();
 		}, 1000);
 		// Published by the background job in the document's room (imports/execution.py).
 		frappe.realtime.on("import_classeur_progression", (data) => {
@@ -558,72 +563,104 @@ function html_referents(frm, s) {
 	</div>`;
 }
 
+// A case of the review list, or a decision, is named by its rows and the existing file it is about.
+const cle_du_cas = (c) =>
+	JSON.stringify([(c.lignes || []).map((l) => (Array.isArray(l) ? l : [l.feuille, l.ligne])), c.dossier || null]);
+
 function html_doublons(frm, s) {
-	const decisions = lire_json(frm.doc.decisions) || [];
 	const cas = s.a_verifier || [];
-	if (!cas.length && !decisions.length) return "";
+	const prises = s.decisions || [];
+	if (!cas.length && !prises.length && !frm.doc.decisions) return "";
 	const designation = (l) =>
 		e(__("feuille {0}, ligne {1}", [l.feuille, l.ligne_feuille || l.ligne])) +
 		(l.nom ? ` (<strong>${e(l.nom)}</strong>)` : "");
+	const dossier = (c) =>
+		`<a href="/app/beneficiaire/${encodeURIComponent(c.dossier)}">${e(c.dossier)}${
+			c.nom_dossier ? " — " + e(c.nom_dossier) : ""
+		}</a>`;
+	const bouton = (decision, libelle) =>
+		`<button type="button" class="btn btn-xs btn-default" data-decision="${decision}">${libelle}</button>`;
 	const items = cas
 		.map((c, i) => {
 			if (c.dossier) {
 				return `<li class="mb-2" data-cas="${i}">
-					${e(__("Peut-être la personne du dossier existant"))}
-					<a href="/app/beneficiaire/${encodeURIComponent(c.dossier)}">${e(c.dossier)}${
-					c.nom_dossier ? " — " + e(c.nom_dossier) : ""
-				}</a> :
+					${e(__("Peut-être la personne du dossier existant"))} ${dossier(c)} :
 					${c.lignes.map(designation).join(", ")} — ${e(c.raison)}.
 					<div class="mt-1">
-						<button type="button" class="btn btn-xs btn-default" data-decision="dossier">${__(
-							"C'est la personne de ce dossier"
-						)}</button>
-						<span class="small text-muted">${__("Sinon, un nouveau dossier est créé, signalé « à vérifier ».")}</span>
+						${bouton("meme", __("C'est la personne de ce dossier"))}
+						${bouton("distinctes", __("Ce n'est pas cette personne"))}
 					</div></li>`;
 			}
 			return `<li class="mb-2" data-cas="${i}">
 				${c.lignes.map(designation).join(__(" et "))} — ${e(c.raison)}.
 				<div class="mt-1">
-					<button type="button" class="btn btn-xs btn-default" data-decision="avec">${__("Même personne")}</button>
-					<button type="button" class="btn btn-xs btn-default" data-decision="seule">${__(
-						"Personnes distinctes"
-					)}</button>
+					${bouton("meme", __("Même personne"))}
+					${bouton("distinctes", __("Personnes distinctes"))}
 				</div></li>`;
 		})
 		.join("");
-	const annuler = decisions.length
-		? `<p class="small">${e(__("{0} décisions prises sur les doublons.", [decisions.length]))}
-			<button type="button" class="btn btn-xs btn-default" data-action="annuler-decisions">${__(
-				"Annuler mes décisions"
+	const decrire = (d) => {
+		const lignes = d.lignes.map(designation).join(__(" et "));
+		if (d.dossier) {
+			return d.decision === "meme"
+				? __("{0} : la personne du dossier {1}", [lignes, dossier(d)])
+				: __("{0} : pas la personne du dossier {1}", [lignes, dossier(d)]);
+		}
+		return d.decision === "meme"
+			? __("{0} : même personne", [lignes])
+			: __("{0} : personnes distinctes", [lignes]);
+	};
+	const liste_prises = prises
+		.map(
+			(d, i) => `<li class="mb-1" data-prise="${i}">
+				${decrire(d)}${
+				d.appliquee
+					? ""
+					: ` <span class="text-warning">${e(__("(ne s'applique pas : {0})", [d.pourquoi || ""]))}</span>`
+			}
+				<button type="button" class="btn btn-xs btn-default ml-2" data-action="annuler-decision">${__(
+					"Annuler"
+				)}</button></li>`
+		)
+		.join("");
+	const decisions = frm.doc.decisions
+		? `<h6 class="mt-3">${e(__("Décisions prises ({0})", [prises.length]))}</h6>
+			<ul class="list-unstyled ic-decisions">${liste_prises}</ul>
+			<p class="small"><button type="button" class="btn btn-xs btn-default" data-action="annuler-decisions">${__(
+				"Annuler toutes mes décisions"
 			)}</button></p>`
 		: "";
 	return `<div class="ic-doublons">
 		<h5 style="font-size: var(--text-base)">${e(__("Doublons possibles à vérifier ({0})", [cas.length]))}</h5>
 		<p class="small text-muted">${__(
-			"Ces lignes ne sont pas réunies d'office. Décidez ici, l'essai est refait aussitôt ; ou laissez-les : « Fusionner avec un autre dossier », sur le dossier, les réunira plus tard."
+			"Ces lignes ne sont pas réunies d'office. « Même personne » les réunit en un dossier ; « Personnes distinctes » fait de chacune une personne à part ; face à un dossier existant, dites si c'est cette personne ou non (sinon un nouveau dossier est créé). L'essai est refait aussitôt et l'import suit vos décisions. Sans décision, les lignes restent « à vérifier » : « Fusionner avec un autre dossier », sur le dossier, les réunira plus tard."
 		)}</p>
-		<ul class="list-unstyled">${items}</ul>${annuler}</div>`;
+		${
+			items
+				? `<ul class="list-unstyled">${items}</ul>`
+				: `<p class="small">${__("Tous les doublons possibles sont décidés.")}</p>`
+		}${decisions}</div>`;
 }
 
 function brancher_decisions(frm, corps, s) {
+	const stockees = () => lire_json(frm.doc.decisions) || [];
+	const enregistrer_decisions = async (decisions) => {
+		await frm.set_value("decisions", decisions.length ? JSON.stringify(decisions, null, 1) : "");
+		await essai(frm);
+	};
 	corps.on("click", "[data-decision]", async function () {
 		const c = s.a_verifier[$(this).closest("[data-cas]").attr("data-cas")];
-		const [premiere, seconde] = c.lignes.map((l) => [l.feuille, l.ligne]);
-		const decision = { ligne: premiere };
-		if (this.dataset.decision === "dossier") decision.dossier = c.dossier;
-		else if (this.dataset.decision === "avec") decision.avec = seconde;
-		else decision.seule = true;
-		const decisions = (lire_json(frm.doc.decisions) || []).filter(
-			(x) => JSON.stringify(x.ligne) !== JSON.stringify(premiere)
-		);
-		decisions.push(decision);
-		await frm.set_value("decisions", JSON.stringify(decisions));
-		await essai(frm);
+		const decision = { lignes: c.lignes.map((l) => [l.feuille, l.ligne]), decision: this.dataset.decision };
+		if (c.dossier) decision.dossier = c.dossier;
+		// A new decision on the same case replaces the previous one.
+		const autres = stockees().filter((x) => cle_du_cas(x) !== cle_du_cas(decision));
+		await enregistrer_decisions([...autres, decision]);
 	});
-	corps.on("click", "[data-action='annuler-decisions']", async () => {
-		await frm.set_value("decisions", "");
-		await essai(frm);
+	corps.on("click", "[data-action='annuler-decision']", async function () {
+		const prise = s.decisions[$(this).closest("[data-prise]").attr("data-prise")];
+		await enregistrer_decisions(stockees().filter((x) => cle_du_cas(x) !== cle_du_cas(prise)));
 	});
+	corps.on("click", "[data-action='annuler-decisions']", () => enregistrer_decisions([]));
 	corps.on("click", "[data-action='referents']", () => associer_referents(frm, s.referents_inconnus));
 }
 

@@ -63,12 +63,16 @@ class ImportClasseur(Document):
 		import json
 
 		if self.get("decisions"):
+			from suivi_social.imports.analyse import lire_decisions
+
 			try:
 				valeur = json.loads(self.decisions)
 			except ValueError:
-				valeur = None
-			if not isinstance(valeur, list):
 				refuser(self, "decisions", _("doit être une liste JSON de décisions"))
+			try:
+				lire_decisions(valeur)
+			except ValueError as erreur:
+				refuser(self, "decisions", str(erreur))
 
 		for row in self.feuilles:
 			if row.correspondance:

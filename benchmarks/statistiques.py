@@ -64,19 +64,16 @@ SQL = {
 	"population_avant": f"""select count(distinct a.beneficiaire) from `tabAccompagnement` a
 		where a.structure = %(s)s and a.date < %(debut)s and a.statut in {STATUTS_REALISES}
 			and ifnull(a.issue_rendez_vous, '') != 'Non honoré'""",
-	"ages": f"""select case when t.age is null then 9 when t.age < 25 then 0 when t.age >= 65 then 5
-			else floor((t.age - 25) / 10) + 1 end as tranche, count(distinct t.beneficiaire)
-		from (select a.beneficiaire, timestampdiff(year, b.date_naissance, %(fin)s) as age
-			from `tabAccompagnement` a join `tabBeneficiaire` b on b.name = a.beneficiaire
-			where {REALISES}) t
-		group by tranche""",
-	"dossiers": f"""select b.genre, b.commune, b.situation_familiale, b.mode_hebergement,
+	# Une personne a une seule combinaison de ces valeurs : chaque répartition (âge au dernier jour,
+	# genre, commune, situation, logement) est une somme de ces groupes.
+	"profil": f"""select b.date_naissance, b.genre, b.commune, b.situation_familiale, b.mode_hebergement,
 			count(distinct a.beneficiaire)
 		from `tabAccompagnement` a join `tabBeneficiaire` b on b.name = a.beneficiaire
-		where {REALISES} group by 1, 2, 3, 4""",
-	"ressources": f"""select ifnull(r.nature, ''), count(distinct r.parent) from `tabRessource Beneficiaire` r
-		where r.parenttype = 'Beneficiaire' and r.parentfield = 'ressources'
-			and r.parent in (select a.beneficiaire from `tabAccompagnement` a where {REALISES})
+		where {REALISES} group by 1, 2, 3, 4, 5""",
+	"ressources": f"""select ifnull(r.nature, ''), count(distinct r.parent)
+		from (select distinct a.beneficiaire from `tabAccompagnement` a where {REALISES}) personnes
+		join `tabRessource Beneficiaire` r on r.parent = personnes.beneficiaire
+			and r.parenttype = 'Beneficiaire' and r.parentfield = 'ressources'
 		group by 1 with rollup""",
 	"aides_par_nature": f"""select l.type_accompagnement, a.decision, count(distinct a.name),
 			sum(a.montant_demande), sum(a.montant_accorde), count(a.date_paiement),
@@ -120,8 +117,7 @@ PLANCHER_RAPPORT_ANNUEL = (
 	"population",
 	"population_jusqu_a_la_fin",
 	"population_avant",
-	"ages",
-	"dossiers",
+	"profil",
 	"ressources",
 	"aides_par_nature",
 	"aides_total",
@@ -133,7 +129,7 @@ PLANCHERS_RAPPORTS = {
 		"population",
 		"population_jusqu_a_la_fin",
 		"population_avant",
-		"ages",
+		"profil",
 	),  # répartition par défaut : tranche d'âge
 	"Aides financieres": ("aides_par_nature", "aides_total"),
 	"Rendez-vous": ("rendez_vous",),

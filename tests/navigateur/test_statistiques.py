@@ -236,7 +236,26 @@ def test_rapport_d_activite_annuel_du_responsable(onglet, roles, monde_nv):
 		assert int(chiffres["Accompagnements"]) >= 5
 
 		page = onglet("responsable")
-		ouvrir(page, roles.base_url, "/app/rapport-activite")
+		# From the workspace: the « Statistiques » card lists the reports, a shortcut opens the page.
+		ouvrir(page, roles.base_url, "/app/suivi-social")
+		# Leaving the workspace while its charts are drawn makes frappe-charts fail: let them finish.
+		attendre_les_chiffres(page)
+		attendre_les_barres(page)
+		carte_statistiques = page.locator(
+			".layout-main-section:visible .links-widget-box", has_text="Statistiques"
+		)
+		for lien in (
+			"Rapport d'activité annuel",
+			"Activité par typologie",
+			"Profil des bénéficiaires",
+			"Aides financières",
+			"Rendez-vous",
+		):
+			expect(carte_statistiques.locator(".link-item", has_text=lien)).to_be_visible()
+		page.locator(
+			".layout-main-section:visible .shortcut-widget-box", has_text="Rapport d'activité annuel"
+		).click()
+		page.wait_for_url(re.compile(r"/app/rapport-activite$"))
 		rapport = page.locator(".rapport-activite:visible")
 		expect(rapport.locator(".rapport-sections")).to_be_visible()
 		attendre_requetes(page)
@@ -264,8 +283,9 @@ def test_rapport_d_activite_annuel_du_responsable(onglet, roles, monde_nv):
 		visible = texte_visible(page)
 		for nom in ("Petit", "Moreau", "Durand", "Secret"):
 			assert nom not in visible, nom
-		page.wait_for_timeout(800)  # the bars' animation, for the picture
 		capture(page, "statistiques-rapport-annuel")
+		# The full-page picture resized the window: the charts redraw before anything else.
+		page.wait_for_timeout(500)
 
 		with page.expect_download() as telechargement:
 			page.locator(".page-head:visible button.primary-action", has_text="Télécharger le PDF").click()

@@ -300,6 +300,9 @@ def construire() -> Jeu:
 			frappe.db.set_value(
 				"User", email, {"first_name": prenom, "last_name": nom, "full_name": f"{prenom} {nom}"}
 			)
+			# frappe.utils.get_fullname keeps names per process: an earlier test may have read the
+			# factory's name (« ts-nord ») for this user.
+			getattr(frappe.local, "fullnames", {}).pop(email, None)
 		update_password(email, MOT_DE_PASSE)
 		jeu.users[cle] = email
 	for cle, (structure, nom, aide) in TYPES.items():

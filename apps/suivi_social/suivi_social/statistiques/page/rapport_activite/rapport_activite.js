@@ -90,7 +90,9 @@ class RapportActivite {
 				.rapport-section table td.nombre, .rapport-section table th.nombre { text-align: right; }
 				.rapport-section tr.total td { font-weight: 600; }
 			</style>
-			<p class="text-muted">${echapper(__("Activité {0} · produit le {1} · chiffres anonymes", [d.periode, d.genere_le]))}</p>
+			<p class="text-muted">${echapper(
+				__("Activité {0} · produit le {1} · chiffres anonymes", [d.periode, d.genere_le])
+			)}</p>
 			<div class="row">${chiffres}</div>
 			<div class="rapport-sections"></div>`);
 		const $sections = this.$corps.find(".rapport-sections");
@@ -136,6 +138,9 @@ class RapportActivite {
 				})),
 			},
 			colors: ["#2490ef", "#29cd42"],
+			// No animation: a redraw (window resized, printed) never meets one half done.
+			animate: false,
+			disableEntryAnimation: true,
 			barOptions: { spaceRatio: 0.4 },
 			axisOptions: { xIsSeries: s.graphique.type === "barres" },
 		});

@@ -33,6 +33,7 @@ from frappe.model import get_permitted_fields
 from frappe.utils import add_months, flt, get_first_day, getdate, today
 
 from suivi_social.dossiers.doctype.accompagnement.accompagnement import DECISIONS_ACCORDEES
+from suivi_social.statistiques.agregats import MOIS_COURTS
 from suivi_social.statistiques.perimetre import ISSUE_NON_HONOREE, STATUTS_REALISES
 
 # An accompaniment counts as activity as in the reports (statistiques/perimetre.py): it took place or
@@ -54,20 +55,6 @@ TRANCHES_AGE = (
 	("65 et +", 65, None),
 )
 
-MOIS_COURTS = (
-	"janv.",
-	"févr.",
-	"mars",
-	"avr.",
-	"mai",
-	"juin",
-	"juil.",
-	"août",
-	"sept.",
-	"oct.",
-	"nov.",
-	"déc.",
-)
 
 # Typology chart: the most frequent types each get a series, the others are summed.
 NOMBRE_TYPES_AFFICHES = 7
@@ -368,3 +355,27 @@ def noms_des_types(names: set[str]) -> dict[str, str]:
 			limit_page_length=0,
 		)
 	}
+
+
+def source_de_graphique(calcul):
+	"""The `get` of a Dashboard Chart Source: Frappe imports one module per source and calls its
+	`get` with the arguments of every chart widget; only `filters` applies to ours. Not decorated
+	with frappe.utils.dashboard.cache_source: each user's figures are computed for them, nothing is
+	shared through a cache."""
+
+	@frappe.whitelist()
+	def get(
+		chart_name: str | None = None,
+		chart: str | None = None,
+		no_cache: str | int | None = None,
+		filters: str | list | dict | None = None,
+		from_date: str | None = None,
+		to_date: str | None = None,
+		timespan: str | None = None,
+		time_interval: str | None = None,
+		heatmap_year: str | int | None = None,
+		refresh: str | int | None = None,
+	) -> dict:
+		return calcul(filters)
+
+	return get

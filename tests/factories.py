@@ -138,3 +138,20 @@ class Monde:
 def nir(premiers_13: str) -> str:
 	"""A NIR with its computed key."""
 	return f"{premiers_13}{97 - int(premiers_13) % 97:02d}"
+
+
+def jeton_api(user: str) -> str:
+	"""An « Authorization: token key:secret » header for this user (committed: the key is reused
+	by later runs, and each request runs in its own connection)."""
+	from frappe.utils.password import get_decrypted_password
+
+	doc = frappe.get_doc("User", user)
+	secret = doc.api_key and get_decrypted_password("User", user, "api_secret", raise_exception=False)
+	if not secret:
+		doc.api_key = doc.api_key or frappe.generate_hash(length=15)
+		secret = frappe.generate_hash(length=15)
+		doc.api_secret = secret
+		doc.flags.ignore_permissions = True
+		doc.save()
+		frappe.db.commit()
+	return f"token {doc.api_key}:{secret}"

@@ -12,26 +12,16 @@ import pytest
 from werkzeug.test import Client
 
 from tests.conftest import TEST_SITE
+from tests.factories import jeton_api
 
 
 @pytest.fixture(scope="session")
 def cles(_monde):
 	"""An API key for each user of the world, created once and reused (committed): test runs that
 	overlap on the test site must not overwrite each other's secrets."""
-	from frappe.utils.password import get_decrypted_password
-
 	tokens = {}
 	for user in (_monde.ts_a, _monde.acc_a, _monde.resp_a):
-		doc = frappe.get_doc("User", user)
-		secret = doc.api_key and get_decrypted_password("User", user, "api_secret", raise_exception=False)
-		if not secret:
-			doc.api_key = doc.api_key or frappe.generate_hash(length=15)
-			secret = frappe.generate_hash(length=15)
-			doc.api_secret = secret
-			doc.flags.ignore_permissions = True
-			doc.save()
-			frappe.db.commit()
-		tokens[user] = f"token {doc.api_key}:{secret}"
+		tokens[user] = jeton_api(user)
 	return tokens
 
 

@@ -17,7 +17,7 @@ from openpyxl import load_workbook
 from suivi_social import frappe_fixes
 from suivi_social.roles import ADMINISTRATEUR
 from tests.conftest import as_user
-from tests.factories import make_accompagnement, make_beneficiaire, make_user
+from tests.factories import jeton_api, make_accompagnement, make_beneficiaire, make_user
 from tests.securite.test_http import requete
 
 MARQUE = "test-rapports"
@@ -67,20 +67,9 @@ def admin_suivi(_monde):
 @pytest.fixture(scope="session")
 def jetons(_monde, admin_suivi):
 	"""API keys (committed, reused across runs: see test_http.cles)."""
-	from frappe.utils.password import get_decrypted_password
-
 	tokens = {}
 	for user in (_monde.resp_a, _monde.resp_b, _monde.ts_a, _monde.ts_b, admin_suivi):
-		doc = frappe.get_doc("User", user)
-		secret = doc.api_key and get_decrypted_password("User", user, "api_secret", raise_exception=False)
-		if not secret:
-			doc.api_key = doc.api_key or frappe.generate_hash(length=15)
-			secret = frappe.generate_hash(length=15)
-			doc.api_secret = secret
-			doc.flags.ignore_permissions = True
-			doc.save()
-			frappe.db.commit()
-		tokens[user] = f"token {doc.api_key}:{secret}"
+		tokens[user] = jeton_api(user)
 	return tokens
 
 

@@ -17,7 +17,7 @@ import pytest
 from frappe.utils.password import update_password
 
 from suivi_social.roles import ADMINISTRATEUR, AGENT_ACCUEIL, RESPONSABLE, TRAVAILLEUR_SOCIAL
-from tests.factories import make_structure, make_type, make_user
+from tests.factories import jeton_api, make_structure, make_type, make_user
 
 NORD = "Stats Nord"
 SUD = "Stats Sud"
@@ -343,20 +343,9 @@ def jeu(_jeu, rollback):
 @pytest.fixture(scope="session")
 def cles_stats(_jeu):
 	"""An API key for each user of the dataset (committed, reused by later sessions)."""
-	from frappe.utils.password import get_decrypted_password
-
 	tokens = {}
 	for cle, user in _jeu.users.items():
-		doc = frappe.get_doc("User", user)
-		secret = doc.api_key and get_decrypted_password("User", user, "api_secret", raise_exception=False)
-		if not secret:
-			doc.api_key = doc.api_key or frappe.generate_hash(length=15)
-			secret = frappe.generate_hash(length=15)
-			doc.api_secret = secret
-			doc.flags.ignore_permissions = True
-			doc.save()
-			frappe.db.commit()
-		tokens[cle] = f"token {doc.api_key}:{secret}"
+		tokens[cle] = jeton_api(user)
 	return tokens
 
 

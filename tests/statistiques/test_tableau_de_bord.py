@@ -17,6 +17,7 @@ from frappe.utils import add_years, today
 
 from suivi_social.dossiers import tableau_de_bord
 from tests.conftest import as_user
+from tests.factories import jeton_api
 from tests.securite.test_http import get, post
 from tests.statistiques.jeu_tableau_de_bord import AIDE, DOM, LOG, construire
 
@@ -103,20 +104,9 @@ def jeu(frappe_site):
 @pytest.fixture(scope="module")
 def cles(jeu):
 	"""An API key for each user of the dataset (committed, reused by later runs)."""
-	from frappe.utils.password import get_decrypted_password
-
 	tokens = {}
 	for cle, user in jeu.comptes.items():
-		doc = frappe.get_doc("User", user)
-		secret = doc.api_key and get_decrypted_password("User", user, "api_secret", raise_exception=False)
-		if not secret:
-			doc.api_key = doc.api_key or frappe.generate_hash(length=15)
-			secret = frappe.generate_hash(length=15)
-			doc.api_secret = secret
-			doc.flags.ignore_permissions = True
-			doc.save()
-			frappe.db.commit()
-		tokens[cle] = f"token {doc.api_key}:{secret}"
+		tokens[cle] = jeton_api(user)
 	return tokens
 
 

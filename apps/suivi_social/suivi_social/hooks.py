@@ -91,6 +91,19 @@ doc_events = {
 	"List View Settings": {
 		"before_validate": "suivi_social.personnalisation.gardes.garder_reglages_de_liste"
 	},
+	# The yearly activity report is kept until what it counts changes (statistiques/memoire.py).
+	"Accompagnement": {
+		"on_change": "suivi_social.statistiques.memoire.accompagnement_modifie",
+		"on_trash": "suivi_social.statistiques.memoire.accompagnement_supprime",
+	},
+	"Beneficiaire": {
+		"on_change": "suivi_social.statistiques.memoire.beneficiaire_modifie",
+		"on_trash": "suivi_social.statistiques.memoire.beneficiaire_supprime",
+	},
+	"Type Accompagnement": {
+		"on_change": "suivi_social.statistiques.memoire.typologie_modifiee",
+		"on_trash": "suivi_social.statistiques.memoire.typologie_supprimee",
+	},
 }
 
 # Customize Form writes some changes without hooks, and Notifications send as anyone: both checked

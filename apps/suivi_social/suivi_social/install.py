@@ -28,7 +28,11 @@ def after_install() -> None:
 
 
 def after_migrate() -> None:
+	from suivi_social.statistiques import memoire
+
 	seed()
+	# Patches may rewrite the rows the yearly report counts without document events.
+	memoire.tout_oublier()
 
 
 def seed() -> None:

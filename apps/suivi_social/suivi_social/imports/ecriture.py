@@ -74,6 +74,7 @@ from suivi_social.imports.analyse import (
 )
 from suivi_social.imports.automatismes import apres_insertion, automatismes
 from suivi_social.imports.erreurs import ImportImpossible, message_de
+from suivi_social.statistiques import memoire
 
 # Rows of the workbook per transaction.
 TAILLE_LOT = 500
@@ -297,6 +298,9 @@ class Ecrivain:
 				if doctype in self.lignes_a_inserer:
 					clear_doctype_notifications(doctype)
 			self._mettre_a_jour_dossiers(ecrits)
+			# Rows written without document events: the kept yearly reports of the structure
+			# (statistiques/memoire.py) are counted again.
+			memoire.invalider_structure(self.structure)
 			self.transaction.fin()
 		except Exception:
 			self.transaction.annuler()

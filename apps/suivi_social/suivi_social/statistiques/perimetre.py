@@ -25,6 +25,8 @@ from suivi_social.roles import ADMINISTRATEUR, RESPONSABLE
 STATUTS_REALISES = ("À traiter", "En cours", "Terminé")
 ISSUE_NON_HONOREE = "Non honoré"
 NON_RENSEIGNE = "Non renseigné"
+# The first year a yearly report may be asked for.
+PREMIERE_ANNEE = 2000
 
 # Who may produce the yearly activity report (the page and its downloads).
 ROLES_RAPPORT_ANNUEL = {RESPONSABLE, ADMINISTRATEUR, "System Manager"}

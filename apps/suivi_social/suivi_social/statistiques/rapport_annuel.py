@@ -19,15 +19,15 @@ import frappe
 from frappe import _
 from frappe.utils import flt, format_datetime, now_datetime
 
-from suivi_social.statistiques import agregats, graphiques
+from suivi_social.statistiques import agregats, graphiques, memoire
 from suivi_social.statistiques.perimetre import (
+	PREMIERE_ANNEE,
 	Perimetre,
 	verifier_role_rapport_annuel,
 	verifier_structure,
 )
 
 TITRE = "Rapport d'activité"
-PREMIERE_ANNEE = 2000
 
 
 class AnneeInvalide(frappe.ValidationError):
@@ -46,8 +46,16 @@ def verifier(annee: int, structure: str) -> Perimetre:
 
 
 def construire(annee: int, structure: str) -> frappe._dict:
-	"""The figures of the year, as sections; see the module's docstring."""
+	"""The figures of the year, as sections; see the module's docstring. Checked first, then
+	counted, or read back when nothing they count has changed since (memoire.py)."""
 	p = verifier(annee, structure)
+	donnees = memoire.calculer_ou_relire(annee, structure, lambda: compter(p, annee, structure))
+	# Exact whenever it was counted (memoire.py): dated by this request.
+	donnees.genere_le = format_datetime(now_datetime(), "dd/MM/yyyy HH:mm")
+	return donnees
+
+
+def compter(p: Perimetre, annee: int, structure: str) -> frappe._dict:
 	activite = agregats.activite_par_typologie(p)
 	mois = agregats.activite_par_mois(p)
 	profil = agregats.profil_beneficiaires(p)
@@ -150,7 +158,6 @@ def construire(annee: int, structure: str) -> frappe._dict:
 		structure=structure,
 		titre=_("{0} {1} — {2}").format(_(TITRE), annee, structure),
 		periode=p.libelle(),
-		genere_le=format_datetime(now_datetime(), "dd/MM/yyyy HH:mm"),
 		montants=aides.montants,
 		chiffres=chiffres,
 		sections=sections,

@@ -4,6 +4,10 @@ writing of an import (imports/ecriture.py) does about each, per DocType, as this
 Reproduced by the import, or without effect on the records it writes:
 - `before_validate`: permissions.structure.garde_structure, whose checks the import makes once per
   import and per batch (ecriture.py);
+- `on_update` of Beneficiaire: accueil.jetons.apres_enregistrement, the search index, which the
+  import writes for each batch at once (ecriture.py);
+- `on_change` of Beneficiaire and Accompagnement: statistiques.memoire, the kept yearly reports,
+  which the import invalidates for its structure once per batch (ecriture.py);
 - `validate`: the controller's, with whatever doc_events, Notifications (« Method ») and Server
   Scripts (« Before Save ») hang on it, runs on every record (Gabarit.validate_seul);
 - Frappe's `on_update` hooks of every DocType: clear_doctype_notifications, called once per batch
@@ -40,6 +44,11 @@ EVENEMENTS_APRES = ("after_insert", "on_update", "on_change")
 # doc_events the import reproduces, or that act only through a configuration checked below.
 CROCHETS_CONNUS = {
 	"suivi_social.permissions.structure.garde_structure",
+	# The reception search's index: written in bulk by the import (ecriture.py, indexer).
+	"suivi_social.accueil.jetons.apres_enregistrement",
+	# The kept yearly reports: the import invalidates its structure's once per batch (ecriture.py).
+	"suivi_social.statistiques.memoire.accompagnement_modifie",
+	"suivi_social.statistiques.memoire.beneficiaire_modifie",
 	"frappe.desk.notifications.clear_doctype_notifications",
 	"frappe.core.doctype.file.utils.attach_files_to_document",
 	"frappe.workflow.doctype.workflow_action.workflow_action.process_workflow_actions",

@@ -588,6 +588,12 @@ def generer(frappe, volumes: dict[str, int], graine: int) -> None:
 		n + n_ressources,
 		depart,
 	)
+	# L'index de la recherche de l'accueil (suivi_social/accueil/jetons.py), rempli comme le fait
+	# le patch index_recherche_accueil pour un site existant.
+	from suivi_social.accueil import jetons
+
+	depart = time.perf_counter()
+	chrono.etape("Index de la recherche (dossiers indexés)", jetons.reconstruire(), depart)
 
 	# Accompagnements et leurs lignes de types, dans l'ordre de la clé primaire.
 	depart = time.perf_counter()

@@ -94,3 +94,25 @@ def _frappe_fixes(frappe_site):
 	from suivi_social import frappe_fixes
 
 	frappe_fixes.apply()
+
+
+@pytest.fixture
+def messagerie(frappe_site):
+	"""An outgoing e-mail account, as a CCAS site has (the test site has none). Nothing is sent: the
+	tests read the Email Queue, and the test process mutes e-mails. Rolled back with the test."""
+	frappe = frappe_site
+	# Frappe keeps the account it found in the process (frappe.local): found again from the database.
+	frappe.local.outgoing_email_account = {}
+	frappe.get_doc(
+		{
+			"doctype": "Email Account",
+			"email_account_name": "CCAS (test)",
+			"email_id": "ccas@test.fr",
+			"enable_outgoing": 1,
+			"default_outgoing": 1,
+			"smtp_server": "localhost",
+			"no_smtp_authentication": 1,
+		}
+	).insert(ignore_permissions=True)
+	yield
+	frappe.local.outgoing_email_account = {}

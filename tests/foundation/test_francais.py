@@ -35,7 +35,9 @@ def test_noms_en_francais(en_francais, msgid, francais):
 def test_toutes_nos_doctypes_ont_un_nom_francais(en_francais):
 	"""Every DocType whose name lost its accents (ASCII rule) gets a French name."""
 	for name in frappe.get_all(
-		"DocType", filters={"module": ("in", ["Structures", "Dossiers", "Imports"])}, pluck="name"
+		"DocType",
+		filters={"module": ("in", ["Structures", "Dossiers", "Imports", "Continuite"])},
+		pluck="name",
 	):
-		if name not in ("Structure", "Rappel", "Accompagnement"):  # already French
+		if name not in ("Structure", "Rappel", "Accompagnement", "Absence"):  # already French
 			assert _(name) != name, name

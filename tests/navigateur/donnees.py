@@ -25,6 +25,12 @@ COMPTES = {
 	"administrateur": (f"nv-admin@{DOMAINE}", ADMINISTRATEUR, ()),
 }
 
+# Another structure of the site and its Responsable, whose traces the Responsable of « CCAS
+# Navigateur » must never see (test_journal_acces.py). No password: nobody logs in as them.
+STRUCTURE_VOISINE = "CCAS Navigateur Voisin"
+PREFIXE_VOISIN = "NW"
+RESPONSABLE_VOISIN = f"nv-voisin@{DOMAINE}"
+
 # The colleague the Responsable invites (test_responsable.py), deleted before each session: a second
 # Alice in the team, as happens in any CCAS.
 INVITE = f"nv-alice.martin@{DOMAINE}"
@@ -121,6 +127,8 @@ class MondeNavigateur:
 				doc.save(ignore_permissions=True)
 			update_password(user, MOT_DE_PASSE)
 			self.comptes[cle] = user
+		self.structure_voisine = make_structure(STRUCTURE_VOISINE, PREFIXE_VOISIN)
+		self.responsable_voisin = make_user(RESPONSABLE_VOISIN, RESPONSABLE, structures=(STRUCTURE_VOISINE,))
 		self.type_aide = make_type(self.structure, TYPE_AIDE, aide_financiere=1)
 		self.type_simple = make_type(self.structure, TYPE_SIMPLE)
 		travailleur = self.comptes["travailleur"]

@@ -136,8 +136,10 @@ def chiffres_de_la_structure() -> dict[str, str]:
 
 
 def carte(page, titre: str):
+	# The whole title: « Rappels en retard » is also in « Mes rappels en retard ».
 	return page.locator(
-		".widget.number-widget-box:visible", has=page.locator(".widget-title", has_text=titre)
+		".widget.number-widget-box:visible",
+		has=page.locator(".widget-title", has_text=re.compile(rf"^\s*{re.escape(titre)}\s*$")),
 	)
 
 

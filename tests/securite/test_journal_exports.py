@@ -312,7 +312,7 @@ def test_le_journal_en_francais(monkeypatch):
 		assert frappe._("Access Log") == "Journal des accès"
 		assert frappe._("Export From") == "Exporté depuis"
 		liste = {df.fieldname for df in frappe.get_meta("Access Log").fields if df.in_list_view}
-		assert liste == {"export_from", "user", "file_type", "report_name", "method"}
+		assert liste == {"export_from", "user", "file_type", "report_name"}
 	finally:
 		frappe.local.lang_full_dict = None
 

@@ -799,6 +799,48 @@ def test_notification_sans_structure_envoie_a_qui_peut_lire(monde):
 	assert monde.ts_a in pour_a and monde.ts_b not in pour_a
 
 
+def test_notification_du_system_manager_filtree_comme_les_autres(monde):
+	"""A System Manager (a real one, not Administrator) escapes the manager's guards: no structure,
+	any template. Not the filter of recipients (personnalisation/notification.py): by e-mail and in
+	the app, each structure's file goes to its own readers only, the NIR only to those who read it,
+	and a typed address that is no user is dropped."""
+	system_manager = make_user("sm-notification@test.fr", "System Manager")
+	destinataires = [
+		{"receiver_by_role": TRAVAILLEUR_SOCIAL, "cc": "externe@exemple.fr"},
+		{"receiver_by_role": AGENT_ACCUEIL},
+	]
+	with as_user(system_manager):
+		for canal in ("Email", "System Notification"):
+			notification = nouvelle_notification(
+				None,
+				subject=f"NIR {canal} (test)",
+				channel=canal,
+				message="NIR : {{ doc.numero_securite_sociale }}",
+				recipients=destinataires,
+			).insert()
+			assert not notification.structure and notification.owner == system_manager
+	with patch("frappe.sendmail") as sendmail:
+		b = creer_dossier(monde.ts_b, monde.b, "Smnotifb")
+		a = creer_dossier(monde.ts_a, monde.a, "Smnotifa")
+	pour_b, pour_a = envois(sendmail)
+	dans_l_application = {
+		nom: set(
+			frappe.get_all(
+				"Notification Log",
+				filters={"document_name": nom, "subject": "NIR System Notification (test)"},
+				pluck="for_user",
+			)
+		)
+		for nom in (a.name, b.name)
+	}
+	for envoyes in (pour_a, dans_l_application[a.name]):
+		assert {monde.ts_a, monde.ts_a2} <= envoyes
+		assert not {monde.ts_b, monde.acc_a, "externe@exemple.fr"} & envoyes
+	for envoyes in (pour_b, dans_l_application[b.name]):
+		assert monde.ts_b in envoyes
+		assert not {monde.ts_a, monde.ts_a2, monde.acc_a, "externe@exemple.fr"} & envoyes
+
+
 def test_notification_ne_montre_pas_un_champ_confidentiel_a_l_accueil(monde):
 	"""Everyone with the role reads the file; only those who read its confidential fields get a
 	message that shows one."""

@@ -16,6 +16,7 @@ from frappe.desk.doctype.number_card.number_card import get_percentage_differenc
 from frappe.utils import add_years, today
 
 from suivi_social.dossiers import tableau_de_bord
+from suivi_social.statistiques import agregats
 from tests.conftest import as_user
 from tests.factories import jeton_api
 from tests.securite.test_http import get, post
@@ -50,7 +51,10 @@ ATTENDU = {
 		"retard": 2,  # r1, r2
 		"aides": "1 650,50 €",  # g1 300 + g2 150,50 (opened this year) + g3 1 200 (decided this year)
 		# b1 is 24 (25 tomorrow), b2 25 today, b3 40, b4 70, b5 without a date of birth
-		"age": (["< 25", "25–34", "35–44", "65 et +", "Non renseigné"], [1, 1, 1, 1, 1]),
+		"age": (
+			["Moins de 25 ans", "25 à 34 ans", "35 à 44 ans", "65 ans et plus", "Non renseigné"],
+			[1, 1, 1, 1, 1],
+		),
 		"genre": (["Femme", "Homme", "Autre", "Non renseigné"], [2, 1, 1, 1]),
 		"situation": (
 			["Célibataire", "Marié(e)", "Divorcé(e)", "Veuf ou veuve", "Non renseigné"],
@@ -64,7 +68,7 @@ ATTENDU = {
 		"mois": 2,
 		"retard": 1,
 		"aides": "9 999,00 €",
-		"age": (["25–34", "55–64"], [1, 1]),
+		"age": (["25 à 34 ans", "55 à 64 ans"], [1, 1]),
 		"genre": (["Femme", "Homme"], [1, 1]),
 		"situation": (["Non renseigné"], [2]),
 		"commune": (["Villebis"], [2]),
@@ -124,15 +128,19 @@ def filtres_de_la_carte(nom: str) -> list:
 	return filtres
 
 
+def valeur_de_la_carte(nom: str):
+	"""A card's number as the desk asks for it: Frappe's get_result for a Document Type card, the
+	card's own method for a Custom one (« Rappels en retard », dossiers/rappels.py)."""
+	carte = frappe.get_doc("Number Card", nom)
+	if carte.type == "Custom":
+		return frappe.get_attr(carte.method)(filters="[]")["value"]
+	return get_result(carte.as_json(), json.dumps(filtres_de_la_carte(nom)))
+
+
 def chiffres(user: str) -> dict:
 	"""Every figure, as `user` reads them through the code the desk calls."""
 	with as_user(user):
-		resultat = {
-			cle: get_result(
-				frappe.get_doc("Number Card", nom).as_json(), json.dumps(filtres_de_la_carte(nom))
-			)
-			for cle, nom in CARTES.items()
-		}
+		resultat = {cle: valeur_de_la_carte(nom) for cle, nom in CARTES.items()}
 		resultat["aides"] = tableau_de_bord.aides_accordees_de_l_annee()
 		for cle, source in SOURCES.items():
 			resultat[cle] = module_source(source).get(chart_name=source, refresh=1)
@@ -239,10 +247,7 @@ def test_memes_effectifs_pour_chaque_role_de_la_structure(jeu, role):
 	"""Counts are not confidential: the Travailleur social and the Agent d'accueil of A read A's."""
 	with as_user(jeu.comptes[role]):
 		for cle, nom in CARTES.items():
-			assert (
-				get_result(frappe.get_doc("Number Card", nom).as_json(), json.dumps(filtres_de_la_carte(nom)))
-				== (ATTENDU["a"][cle])
-			), cle
+			assert valeur_de_la_carte(nom) == ATTENDU["a"][cle], cle
 		resultat = {cle: module_source(source).get() for cle, source in SOURCES.items()}
 	verifier_repartitions(resultat, ATTENDU["a"])
 
@@ -257,17 +262,36 @@ def test_filtre_sur_une_autre_structure(jeu):
 
 
 def test_tranches_d_age_aux_bornes():
-	assert [tableau_de_bord.tranche_d_age(age) for age in (0, 24, 25, 34, 35, 64, 65, 104)] == [
-		"< 25",
-		"< 25",
-		"25–34",
-		"25–34",
-		"35–44",
-		"55–64",
-		"65 et +",
-		"65 et +",
+	assert [agregats.tranche_d_age(age) for age in (0, 24, 25, 34, 35, 64, 65, 104)] == [
+		"Moins de 25 ans",
+		"Moins de 25 ans",
+		"25 à 34 ans",
+		"25 à 34 ans",
+		"35 à 44 ans",
+		"55 à 64 ans",
+		"65 ans et plus",
+		"65 ans et plus",
 	]
-	assert tableau_de_bord.tranche_d_age(None) == tableau_de_bord.tranche_d_age(-1) == "Non renseigné"
+	assert agregats.tranche_d_age(None) == agregats.tranche_d_age(-1) == "Non renseigné"
+
+
+def test_memes_tranches_d_age_que_les_rapports(jeu):
+	"""The chart's brackets are the reports' (one table, statistiques/agregats.TRANCHES_AGE)."""
+	from suivi_social.statistiques.report.profil_des_beneficiaires import profil_des_beneficiaires
+
+	tranches = [label for _minimum, label in agregats.TRANCHES_AGE]
+	with as_user(jeu.comptes["resp_a"]):
+		graphique = module_source(SOURCES["age"]).get(chart_name=SOURCES["age"], refresh=1)
+		_colonnes, lignes, *_reste = profil_des_beneficiaires.execute(
+			{
+				"date_debut": "2000-01-01",
+				"date_fin": today(),
+				"structure": jeu.a,
+				"repartition": "tranche_age",
+			}
+		)
+	assert set(graphique["labels"]) <= {*tranches, "Non renseigné"}
+	assert [ligne["libelle"] for ligne in lignes][: len(tranches)] == tranches
 
 
 # --- Over HTTP --------------------------------------------------------------------------------------
@@ -276,10 +300,16 @@ def test_tranches_d_age_aux_bornes():
 def chiffres_http(token: str) -> dict:
 	resultat = {}
 	for cle, nom in CARTES.items():
+		carte = frappe.get_doc("Number Card", nom)
+		if carte.type == "Custom":
+			r = post(token, f"/api/method/{carte.method}", filters="[]")
+			assert r.status_code == 200, r.json
+			resultat[cle] = r.json["message"]["value"]
+			continue
 		r = post(
 			token,
 			"/api/method/frappe.desk.doctype.number_card.number_card.get_result",
-			doc=frappe.get_doc("Number Card", nom).as_json(),
+			doc=carte.as_json(),
 			filters=filtres_de_la_carte(nom),
 		)
 		assert r.status_code == 200, r.json
@@ -316,21 +346,29 @@ def test_espace_de_travail_par_http(jeu, cles):
 		assert r.status_code == 200, r.json
 		message = r.json["message"]
 		cartes[role] = [c["label"] for c in message["number_cards"]["items"]]
+		# The late rappels per agent: the Responsable's chart (Dashboard Chart roles).
 		assert [c["label"] for c in message["charts"]["items"]] == [
 			"Accompagnements par type et par mois",
 			"Par tranche d'âge",
 			"Par genre",
 			"Par situation familiale",
 			"Par commune",
+			*(["Rappels en retard par agent"] if role == "resp_a" else []),
 		]
 	communes = [
+		# Everyone's own rappels (dossiers/rappels.py).
+		"Mes rappels du jour",
+		"Mes rappels en retard",
+		"Mes rappels de la semaine",
 		"Bénéficiaires actifs",
 		"Nouveaux dossiers ce mois",
 		"Accompagnements ce mois",
 		"Rappels en retard",
 	]
-	assert cartes["resp_a"] == [*communes, "Aides accordées cette année"]
-	assert cartes["acc_a"] == communes
+	# The appointments' card of issue 9 (the agent's own upcoming appointments) comes last.
+	autres = ["Mes rendez-vous à venir"]
+	assert cartes["resp_a"] == [*communes, "Aides accordées cette année", *autres]
+	assert cartes["acc_a"] == [*communes, *autres]
 
 
 # --- No amount for the Agent d'accueil ------------------------------------------------------------
@@ -411,6 +449,31 @@ def test_la_carte_des_aides_n_est_pas_celle_de_l_accueil(jeu):
 			tableau_de_bord.aides_accordees_de_l_annee()
 	with as_user(jeu.comptes["resp_a"]):
 		assert frappe.has_permission("Number Card", doc=CARTE_AIDES)
+
+
+def test_l_administrateur_voit_les_effectifs_sans_les_montants(jeu):
+	"""The Administrateur Suivi social reads every structure's counts, and no amount: their role has
+	no permission level 1 on Accompagnement (accompagnement.json), as the yearly report shows too
+	(test_rapport_annuel.py, « sans_montants »)."""
+	from frappe.model import get_permitted_fields
+
+	from suivi_social.roles import ADMINISTRATEUR
+	from tests.factories import make_user
+
+	admin = make_user("admin@tableau.test", ADMINISTRATEUR)
+	with as_user(admin):
+		assert "montant_accorde" not in get_permitted_fields("Accompagnement")
+		assert not frappe.has_permission("Number Card", doc=CARTE_AIDES)
+		with pytest.raises(frappe.PermissionError):
+			tableau_de_bord.aides_accordees_de_l_annee()
+		filtre_a = [["Beneficiaire", "structure", "=", jeu.a]]
+		carte = frappe.get_doc("Number Card", CARTES["actifs"]).as_json()
+		filtres = filtres_de_la_carte(CARTES["actifs"]) + filtre_a
+		assert get_result(carte, json.dumps(filtres)) == ATTENDU["a"]["actifs"]
+		age = module_source(SOURCES["age"]).get(
+			chart_name=SOURCES["age"], filters=json.dumps({"structure": jeu.a}), refresh=1
+		)
+	assert (age["labels"], serie(age)) == ATTENDU["a"]["age"]
 
 
 @pytest.mark.parametrize("valeurs", CARTES_FORGEES)

@@ -25,3 +25,7 @@ class FusionInterdite(frappe.PermissionError):
 
 class PersonnalisationRefusee(frappe.PermissionError):
 	"""A no-code customisation beyond what a non-System-Manager may do (personnalisation/)."""
+
+
+class ChevauchementRendezVous(frappe.ValidationError):
+	"""The agent already has an appointment in that slot (dossiers/rendez_vous.py)."""

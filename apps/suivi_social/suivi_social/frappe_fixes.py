@@ -16,6 +16,13 @@ has a regression test; drop it once the pinned Frappe tag carries the fix.
    amount. A permission-checked query now refuses such a filter. Report Builder's group-by
    (reportview.setup_group_by) is the same oracle: a sum or an average of such a field, or a
    grouping on it, is refused too (Frappe dropped the column, then failed on its ORDER BY).
+   So is any ORDER BY or GROUP BY naming such a column, whatever the entry point (get_list,
+   /api/resource, reportview.get, the list sidebar's get_group_by_count): sorting on
+   montant_accorde ranked the aids by their hidden amount, grouping on it counted its distinct
+   values. And Frappe reads a child table's fields at their own permission level, never at the
+   level of the parent's Table field that holds them: the Agent d'accueil listed Bénéficiaire's
+   « Ressources » (level 1) with their amounts through get_list on the child or a join. Such a
+   child table is refused whole (tests/securite/test_tri_et_tableaux_confidentiels.py).
 
 3. A whitelisted method called without one of its required arguments answers HTTP 500 with a
    Python TypeError ("doublons_probables() missing 1 required positional argument"), and one
@@ -54,12 +61,14 @@ version de Frappe »)."""
 import inspect
 import math
 import re
+from functools import cached_property
 
 import frappe
 from frappe import _
 from frappe.desk import query_report, reportview
 from frappe.exceptions import FrappeTypeError
 from frappe.model.db_query import DatabaseQuery
+from frappe.utils.caching import request_cache
 from frappe.utils.data import get_filter
 from frappe.www import printview
 
@@ -83,34 +92,167 @@ def retirer_expressions_confidentielles(query: DatabaseQuery) -> None:
 	"""Remove every requested field whose expression names a column the user may not read."""
 	if query.flags.ignore_permissions:
 		return
-	interdits: dict[str, set[str]] = {}
-
-	def champs_interdits(doctype: str) -> set[str]:
-		if doctype not in interdits:
-			meta = frappe.get_meta(doctype)
-			permis = frappe.model.get_permitted_fields(
-				doctype=doctype,
-				parenttype=query.doctype if meta.istable else query.parent_doctype,
-				permission_type=query.permission_map.get(doctype),
-				ignore_virtual=True,
-			)
-			interdits[doctype] = {df.fieldname for df in meta.fields if not df.is_virtual} - set(permis)
-		return interdits[doctype]
-
+	illisibles = ChampsIllisibles(query)
 	for i in reversed(range(len(query.fields))):
 		field = query.fields[i]
 		if not isinstance(field, str):
 			continue
 		for column in reportview.extract_fieldnames(field):
-			doctype, _sep, fieldname = column.replace("`", "").rpartition(".")
-			if doctype:
-				doctype = query.linked_table_aliases.get(doctype, doctype).replace("`", "")
-				doctype = doctype[3:] if doctype.startswith("tab") else doctype
-				if not frappe.db.exists("DocType", doctype):
-					continue  # not a table this check knows (Frappe's own check refuses those)
-			if fieldname in champs_interdits(doctype or query.doctype):
+			if illisibles.champ(column):
 				query.remove_field(i)
 				break
+
+
+class ChampsIllisibles:
+	"""The fields of the tables of a permission-checked query that its user may not read."""
+
+	def __init__(self, query: DatabaseQuery):
+		self.query = query
+		self.par_doctype: dict[str, set[str]] = {}
+
+	def du_doctype(self, doctype: str) -> set[str]:
+		if doctype not in self.par_doctype:
+			query, meta = self.query, frappe.get_meta(doctype)
+			permis = frappe.model.get_permitted_fields(
+				doctype=doctype,
+				parenttype=parent_de_la_table(query, doctype) if meta.istable else query.parent_doctype,
+				user=query.user,
+				permission_type=query.permission_map.get(doctype),
+				ignore_virtual=True,
+			)
+			self.par_doctype[doctype] = {df.fieldname for df in meta.fields if not df.is_virtual} - set(
+				permis
+			)
+		return self.par_doctype[doctype]
+
+	def doctype_de_la_table(self, table: str) -> str | None:
+		"""`tabX`, tabX or a link join's alias (`tabX_1`) → X; None for what is no DocType's table."""
+		table = table.replace("`", "")
+		table = self.query.linked_table_aliases.get(table, table).replace("`", "")
+		doctype = table[3:] if table.startswith("tab") else table
+		return doctype if est_un_doctype(doctype) else None
+
+	@cached_property
+	def doctypes_de_la_requete(self) -> list[str]:
+		"""The DocTypes of every table the query joins (itself, child tables, linked documents)."""
+		tables = [*self.query.tables, *(t.table_alias for t in self.query.link_tables)]
+		return [d for d in dict.fromkeys(self.doctype_de_la_table(t) for t in tables) if d]
+
+	def champ(self, column: str, toutes_les_tables: bool = False):
+		"""The DocField of a column (« `tabX`.`f` », « tabX_1.f », « f ») if the user may not read it.
+
+		An unqualified column is the query's DocType's, as Frappe qualifies requested fields; in an
+		ORDER BY or GROUP BY (`toutes_les_tables`), any joined table's, as MariaDB resolves it."""
+		table, _sep, fieldname = column.replace("`", "").rpartition(".")
+		if table:
+			doctype = self.doctype_de_la_table(table)
+			# Not a table this check knows (Frappe's own checks refuse those).
+			doctypes = [doctype] if doctype else []
+		else:
+			doctypes = self.doctypes_de_la_requete if toutes_les_tables else [self.query.doctype]
+		for doctype in doctypes:
+			if fieldname in self.du_doctype(doctype):
+				return frappe.get_meta(doctype).get_field(fieldname)
+		return None
+
+
+@request_cache
+def est_un_doctype(doctype: str) -> bool:
+	return bool(frappe.db.exists("DocType", doctype))
+
+
+_original_validate_order_by_and_group_by = DatabaseQuery.validate_order_by_and_group_by
+
+
+def _validate_order_by_and_group_by(self, parameters: str):
+	_original_validate_order_by_and_group_by(self, parameters)
+	refuser_tri_confidentiel(self, parameters)
+
+
+def refuser_tri_confidentiel(query: DatabaseQuery, clause: str | None) -> None:
+	"""An ORDER BY or GROUP BY clause naming a column the user may not read is refused: the order of
+	the rows ranks the hidden values, and the groups count their distinct values (fix 2)."""
+	if not clause or query.flags.ignore_permissions:
+		return
+	illisibles = ChampsIllisibles(query)
+	# Most queries name no such field (and most users read them all): no SQL parsing for those.
+	interdits = set().union(*(illisibles.du_doctype(d) for d in illisibles.doctypes_de_la_requete))
+	if not any(re.search(rf"\b{re.escape(fieldname)}\b", clause) for fieldname in interdits):
+		return
+	for expression in expressions_du_tri(clause):
+		try:
+			colonnes = reportview.extract_fieldnames(expression)
+		except Exception:
+			# An expression the SQL parser does not read: every word of it is a possible column.
+			colonnes = re.findall(r"[\w.`]+", expression)
+		for colonne in colonnes:
+			if df := illisibles.champ(colonne, toutes_les_tables=True):
+				frappe.throw(
+					_("Tri ou regroupement refusé : vous n'avez pas accès au champ « {0} ».").format(
+						_(df.label or df.fieldname)
+					),
+					frappe.PermissionError,
+				)
+
+
+def expressions_du_tri(clause: str) -> list[str]:
+	"""« a desc, ifnull(b, 0) asc » → ["a", "ifnull(b, 0)"]: split on the commas outside brackets and
+	quotes, without the sort directions (the SQL parser reads « count desc » as a syntax error)."""
+	expressions, courante, profondeur, guillemet = [], "", 0, None
+	for caractere in clause:
+		if guillemet:
+			guillemet = None if caractere == guillemet else guillemet
+		elif caractere in "'\"`":
+			guillemet = caractere
+		elif caractere == "(":
+			profondeur += 1
+		elif caractere == ")":
+			profondeur -= 1
+		elif caractere == "," and profondeur == 0:
+			expressions.append(courante)
+			courante = ""
+			continue
+		courante += caractere
+	expressions.append(courante)
+	return [
+		e
+		for e in (re.sub(r"\s+(asc|desc)\s*$", "", e.strip(), flags=re.IGNORECASE) for e in expressions)
+		if e
+	]
+
+
+def parent_de_la_table(query: DatabaseQuery, doctype: str, parent_doctype: str | None = None) -> str | None:
+	"""The parent DocType of a child table in a query: the query's own DocType when it joins the
+	child, the `parent_doctype` it names when it lists the child itself."""
+	return parent_doctype or (query.parent_doctype if doctype == query.doctype else query.doctype)
+
+
+_original_check_read_permission = DatabaseQuery.check_read_permission
+
+
+def _check_read_permission(self, doctype: str, parent_doctype: str | None = None):
+	ptype = _original_check_read_permission(self, doctype, parent_doctype)
+	if not self.flags.ignore_permissions:
+		refuser_table_confidentielle(self, doctype, parent_doctype)
+	return ptype
+
+
+def refuser_table_confidentielle(query: DatabaseQuery, doctype: str, parent_doctype: str | None = None):
+	"""A child table kept in a Table field of a permission level the user may not read (Bénéficiaire's
+	« Ressources ») is refused whole, listed itself or joined to its parent (fix 2)."""
+	if not frappe.get_meta(doctype).istable:
+		return
+	parent = parent_de_la_table(query, doctype, parent_doctype)
+	if not parent or parent == doctype:
+		return  # Frappe refuses a child table listed without its parent
+	meta = frappe.get_meta(parent)
+	lisibles = set(meta.get_permlevel_access("read", user=query.user))
+	for df in meta.get_table_fields():
+		if df.options == doctype and (df.permlevel or 0) not in lisibles:
+			frappe.throw(
+				_("Accès refusé : vous n'avez pas accès au tableau « {0} ».").format(_(df.label)),
+				frappe.PermissionError,
+			)
 
 
 _original_prepare_filter_condition = DatabaseQuery.prepare_filter_condition
@@ -304,6 +446,10 @@ def apply() -> None:
 		DatabaseQuery.apply_fieldlevel_read_permissions = _apply_fieldlevel_read_permissions
 	if DatabaseQuery.prepare_filter_condition is not _prepare_filter_condition:
 		DatabaseQuery.prepare_filter_condition = _prepare_filter_condition
+	if DatabaseQuery.validate_order_by_and_group_by is not _validate_order_by_and_group_by:
+		DatabaseQuery.validate_order_by_and_group_by = _validate_order_by_and_group_by
+	if DatabaseQuery.check_read_permission is not _check_read_permission:
+		DatabaseQuery.check_read_permission = _check_read_permission
 	if reportview.setup_group_by is not _setup_group_by:
 		reportview.setup_group_by = _setup_group_by
 	if reportview.handle_duration_fieldtype_values is not _handle_duration_fieldtype_values:

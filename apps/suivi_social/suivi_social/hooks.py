@@ -14,6 +14,8 @@ export_python_type_annotations = True
 after_install = "suivi_social.install.after_install"
 after_migrate = "suivi_social.install.after_migrate"
 before_tests = "suivi_social.setup.site.configure_site"
+# The Agent d'accueil lands on the Accueil page (accueil/connexion.py).
+on_session_creation = ["suivi_social.accueil.connexion.diriger_vers_l_accueil"]
 
 # Permissions --------------------------------------------------------------------------------
 # One criterion (suivi_social.permissions.structure), applied as a query condition and as a
@@ -28,6 +30,9 @@ STRUCTURE_DOCTYPES = (
 	"Modele Import",
 	"Correspondance Referent",
 	"Ligne Importee",
+	# Continuity when an agent is away or leaves (continuite/).
+	"Absence",
+	"Reaffectation",
 )
 
 permission_query_conditions = {
@@ -63,6 +68,11 @@ has_permission = {
 	# The manager's no-code tools change only the app's DocTypes (suivi_social/personnalisation/).
 	**{doctype: "suivi_social.personnalisation.gardes.permission" for doctype in PERSONNALISATION_DOCTYPES},
 	**{doctype: "suivi_social.permissions.structure.has_permission" for doctype in STRUCTURE_DOCTYPES},
+	# An absence is recorded by the agent or a Responsable of its structure (permissions/absence.py).
+	"Absence": [
+		"suivi_social.permissions.structure.has_permission",
+		"suivi_social.permissions.absence.has_permission",
+	],
 }
 
 doc_events = {
@@ -71,6 +81,9 @@ doc_events = {
 	"*": {"before_validate": "suivi_social.permissions.structure.garde_structure"},
 	# Each attachment carries the structure of its record, for the File list (permissions/fichiers.py).
 	"File": {"validate": "suivi_social.permissions.fichiers.renseigner_structure"},
+	# A rappel or an appointment given to an absent agent reaches their colleague (continuite/).
+	# (Accompagnement: in its own key below; one key per DocType, a second one would replace it.)
+	"Rappel": {"on_update": "suivi_social.continuite.notifications.rappel_pour_un_absent"},
 	# Each user has a default structure, pre-filled in every new record (permissions/structure.py).
 	"User Permission": {
 		"after_insert": "suivi_social.permissions.structure.garder_une_structure_par_defaut",
@@ -93,12 +106,21 @@ doc_events = {
 	},
 	# The yearly activity report is kept until what it counts changes (statistiques/memoire.py).
 	"Accompagnement": {
+		# An appointment given to an absent agent reaches their colleague (continuite/).
+		"on_update": "suivi_social.continuite.notifications.rendez_vous_pour_un_absent",
 		"on_change": "suivi_social.statistiques.memoire.accompagnement_modifie",
 		"on_trash": "suivi_social.statistiques.memoire.accompagnement_supprime",
 	},
+	# Also the reception search's index of names and phones (accueil/jetons.py); the legacy import
+	# writes it in bulk (imports/ecriture.py). One key per DocType: a second one would replace this.
 	"Beneficiaire": {
 		"on_change": "suivi_social.statistiques.memoire.beneficiaire_modifie",
-		"on_trash": "suivi_social.statistiques.memoire.beneficiaire_supprime",
+		"on_update": "suivi_social.accueil.jetons.apres_enregistrement",
+		"on_trash": [
+			"suivi_social.statistiques.memoire.beneficiaire_supprime",
+			"suivi_social.accueil.jetons.apres_suppression",
+		],
+		"after_rename": "suivi_social.accueil.jetons.apres_renommage",
 	},
 	"Type Accompagnement": {
 		"on_change": "suivi_social.statistiques.memoire.typologie_modifiee",
@@ -140,9 +162,20 @@ before_job = ["suivi_social.frappe_fixes.apply"]
 before_request += ["suivi_social.impression.apply"]
 before_job += ["suivi_social.impression.apply"]
 
+# Every Bénéficiaire Link field searches with the reception's engine (accueil/recherche.py).
+standard_queries = {"Beneficiaire": "suivi_social.accueil.recherche.search_link_query"}
+
 # The file's timeline also lists its accompaniments and rappels (dossiers/timeline.py).
 additional_timeline_content = {"Beneficiaire": ["suivi_social.dossiers.timeline.historique"]}
 
 scheduler_events = {
 	"daily": ["suivi_social.dossiers.doctype.beneficiaire.beneficiaire.rafraichir_syntheses_echues"],
+	"cron": {
+		# Each morning at 07:00 (system time zone): rappels due today in the desk, one mail per agent
+		# (dossiers/rappels_du_matin.py).
+		"0 7 * * *": ["suivi_social.dossiers.rappels_du_matin.envoyer_les_rappels_du_jour"],
+		# Each afternoon at 17:00: tomorrow's appointments reminded to the persons who consented, by
+		# SMS or e-mail, once (dossiers/rendez_vous.py).
+		"0 17 * * *": ["suivi_social.dossiers.rendez_vous.envoyer_rappels_beneficiaires"],
+	},
 }

@@ -50,6 +50,15 @@ def seed() -> None:
 	droits_de_personnalisation.accorder()
 	set_default_structures()
 	set_euro_format()
+	# The reception search's index tables (a new site; existing ones get them filled by the patch
+	# index_recherche_accueil, which install marks as done without running).
+	creer_index_de_recherche()
+
+
+def creer_index_de_recherche() -> None:
+	from suivi_social.accueil import jetons
+
+	jetons.creer_tables()
 
 
 def create_roles() -> None:

@@ -42,6 +42,8 @@ USERS = [
 	("accueil@ccas-demo.fr", "Sophie", "Lambert", AGENT_ACCUEIL, ["CCAS de Démoville"]),
 	("admin-suivi@ccas-demo.fr", "Paul", "Girard", ADMINISTRATEUR, []),
 	("travailleur@cias-valfictif.fr", "Inès", "Roux", TRAVAILLEUR_SOCIAL, ["CIAS du Val Fictif"]),
+	# Away this week, covered by Karim Benali (continuite/demo.py).
+	("julie.petit@ccas-demo.fr", "Julie", "Petit", TRAVAILLEUR_SOCIAL, ["CCAS de Démoville"]),
 ]
 
 
@@ -56,9 +58,20 @@ def create_demo_data() -> None:
 	for structure, referent, personne, accompagnements in DOSSIERS:
 		_ensure_dossier(structure, referent, personne, accompagnements)
 	_ensure_activite_de_l_annee()
+	_ensure_message_de_l_accueil()
 	_ensure_statistiques_sur_deux_ans()
+	_ensure_rendez_vous_de_la_quinzaine()
+	_ensure_rappels_des_agents()
 	_ensure_import()
+	_ensure_absence()
 	frappe.db.commit()
+
+
+def _ensure_absence() -> None:
+	"""An agent away this week and the colleague who covers her (continuite/demo.py)."""
+	from suivi_social.continuite.demo import creer_absence_de_demonstration
+
+	creer_absence_de_demonstration(_ensure)
 
 
 def _ensure_import() -> None:
@@ -78,10 +91,14 @@ DOSSIERS = [
 		{
 			"civilite": "Madame",
 			"nom_usage": "Lefèvre",
+			# Found at the reception by her birth name too, with or without accents (accueil/recherche.py).
+			"nom_naissance": "Lévêque",
 			"prenoms": "Hélène",
 			"date_naissance": "1948-03-02",
 			"genre": "Femme",
 			"telephone": "0612345678",
+			# She agreed to a text the day before each appointment (dossiers/rendez_vous.py).
+			"consentement_rappel_sms": 1,
 			"commune": "Démoville",
 			"code_postal": "69100",
 			"mode_hebergement": "Locataire du parc social",
@@ -121,6 +138,18 @@ DOSSIERS = [
 				"Entretien téléphonique",
 				"À traiter",
 				{"montant_demande": 600, "decision": "En attente de justificatifs"},
+			),
+			# The appointment the Accueil page shows (accueil/), with its place and object.
+			(
+				"Accompagnement social",
+				2,
+				"Accueil physique sur rendez-vous",
+				"Planifié",
+				{
+					"heure": "10:00:00",
+					"lieu": "Bureau 2, rez-de-chaussée",
+					"objet": "Apporter les justificatifs de l'aide au permis",
+				},
 			),
 		],
 	),
@@ -346,6 +375,81 @@ def _ensure_activite_de_l_annee() -> None:
 		)
 
 
+def _ensure_message_de_l_accueil() -> None:
+	"""A message left at the Accueil page (accueil/api.py laisser_message) for the référent of
+	Moussa N'Diaye, due today: in Karim Benali's rappels."""
+	from frappe.utils import today
+
+	structure = "CCAS de Démoville"
+	beneficiaire = frappe.db.get_value(
+		"Beneficiaire",
+		{"structure": structure, "nom_usage": "N'Diaye", "prenoms": "Moussa"},
+		["name", "nom_complet"],
+	)
+	if not beneficiaire:
+		return
+	titre = f"Message de l'accueil : {beneficiaire[1]}"
+	_ensure(
+		"Rappel",
+		None,
+		{
+			"doctype": "Rappel",
+			"titre": titre,
+			"structure": structure,
+			"beneficiaire": beneficiaire[0],
+			"assigne_a": "travailleur@ccas-demo.fr",
+			"date_echeance": today(),
+			"statut": "À faire",
+			"note": "M. N'Diaye a appelé : il ne pourra pas venir avant 10 h mardi, merci de le rappeler au 07 61 23 45 67.",
+		},
+		filters={"structure": structure, "beneficiaire": beneficiaire[0], "titre": titre},
+	)
+
+
+# Rappels of each demo agent, for « Mes rappels » (dossiers/rappels.py) and the morning mail
+# (dossiers/rappels_du_matin.py): due today, later this week, late. (structure, agent's role, nom,
+# prénoms, jours depuis aujourd'hui, titre, heure). With the two late ones of _ensure_activite_de_l_annee and
+# the accueil's message, Karim Benali has 2 rappels today, 2 late and more this week.
+RAPPELS_DES_AGENTS = [
+	("Démoville", "travailleur", "Lefèvre", "Hélène", 0, "Confirmer la visite de convivialité", "10:00"),
+	("Démoville", "travailleur", "N'Diaye", "Moussa", 2, "Relancer pour les justificatifs", None),
+	("Démoville", "travailleur", "Klein", "Aïcha", 1, "Préparer le dossier FSL", None),
+	("Démoville", "responsable", "Giraud", "Odette", 0, "Valider l'aide d'urgence en commission", "14:00"),
+	("Démoville", "responsable", "Ibert", "Samia", -1, "Répondre au courrier du bailleur", None),
+	("Val Fictif", "travailleur", "Garcia", "Ana", 0, "Appeler le 115 pour une place", "09:00"),
+	("Val Fictif", "travailleur", "Garcia", "Ana", -2, "Envoyer la demande de logement", None),
+]
+
+
+def _ensure_rappels_des_agents() -> None:
+	from frappe.utils import add_days, today
+
+	structures = {"Démoville": "CCAS de Démoville", "Val Fictif": "CIAS du Val Fictif"}
+	domaines = {"Démoville": "ccas-demo.fr", "Val Fictif": "cias-valfictif.fr"}
+	for lieu, role, nom, prenoms, jours, titre, heure in RAPPELS_DES_AGENTS:
+		structure, agent = structures[lieu], f"{role}@{domaines[lieu]}"
+		beneficiaire = frappe.db.get_value(
+			"Beneficiaire", {"structure": structure, "nom_usage": nom, "prenoms": prenoms}
+		)
+		if not beneficiaire:
+			continue
+		_ensure(
+			"Rappel",
+			None,
+			{
+				"doctype": "Rappel",
+				"titre": titre,
+				"structure": structure,
+				"beneficiaire": beneficiaire,
+				"assigne_a": agent,
+				"date_echeance": str(add_days(today(), jours)),
+				"heure_echeance": heure and f"{heure}:00",
+				"statut": "À faire",
+			},
+			filters={"structure": structure, "beneficiaire": beneficiaire, "titre": titre},
+		)
+
+
 def _jours_avant(i: int, k: int) -> int:
 	"""Days from today of the k-th accompaniment of the i-th file of the year: spread over the last
 	twelve months, the first one of every third file today (« Accompagnements ce mois »)."""
@@ -549,4 +653,77 @@ def _ensure_statistiques_sur_deux_ans() -> None:
 				"commune": commune,
 			},
 			accompagnements,
+		)
+
+
+# --- The appointments of this week and the next, for the calendar (dossiers/rendez_vous.py) ------
+#
+# At the CCAS de Démoville for its travailleur social and its responsable, at the CIAS for its
+# travailleur social: the days of this week already past carry their outcome (honoured or missed),
+# the others are planned; Hélène Lefèvre, who agreed to a text reminder, comes tomorrow. A slot
+# already taken in the agent's agenda moves one hour later. Creating twice changes nothing.
+
+KARIM, CLAIRE, INES = "travailleur@ccas-demo.fr", "responsable@ccas-demo.fr", "travailleur@cias-valfictif.fr"
+DEMAIN = "demain"
+
+# (jour: days from this week's Monday or DEMAIN, heure, durée en minutes, agent, nom, typologie, mode, lieu)
+RENDEZ_VOUS_DE_LA_QUINZAINE = [
+	(0, "09:00", 45, KARIM, "Aubry", "Accompagnement social", RDV, "Bureau 2"),
+	(1, "14:00", 60, KARIM, "Dumont", "Domiciliation", RDV, None),
+	(2, "10:30", 60, CLAIRE, "Giraud", "Visites de convivialité", VAD, None),
+	(3, "16:00", 30, KARIM, "Ibert", "RSA", TEL, None),
+	(4, "09:30", 60, CLAIRE, "Klein", "Accompagnement social", RDV, None),
+	(DEMAIN, "11:00", 45, KARIM, "Lefèvre", "Accompagnement social", RDV, None),
+	(7, "09:00", 60, KARIM, "Baptiste", "RSA", RDV, "Bureau 2"),
+	(7, "14:30", 45, CLAIRE, "Estève", "Accompagnement social", RDV, None),
+	(8, "11:00", 60, KARIM, "Carpentier", "Accès aux droits / inclusion numérique", RDV, "Espace numérique"),
+	(8, "09:30", 60, INES, "Garcia", "Logement d'urgence", RDV, None),
+	(9, "15:00", 90, KARIM, "Giraud", "Visites de convivialité", VAD, None),
+	(10, "10:00", 30, CLAIRE, "Fabre", "Domiciliation", RDV, None),
+	(10, "14:00", 60, INES, "Garcia", "Logement d'urgence", VAD, None),
+	(11, "14:00", 60, KARIM, "Hoarau", "Accompagnement social", RDV, "Mission locale, salle 3"),
+]
+
+
+def _ensure_rendez_vous_de_la_quinzaine() -> None:
+	from datetime import timedelta
+
+	from frappe.utils import add_days, get_datetime, getdate, today
+
+	from suivi_social.dossiers.rendez_vous import chevauchement
+
+	t = getdate(today())
+	lundi = add_days(t, -t.weekday())
+	for i, (jour, heure, duree, agent, nom, typologie, mode, lieu) in enumerate(RENDEZ_VOUS_DE_LA_QUINZAINE):
+		jour = add_days(t, 1) if jour == DEMAIN else add_days(lundi, jour)
+		structure = "CIAS du Val Fictif" if agent == INES else "CCAS de Démoville"
+		beneficiaire = frappe.db.get_value("Beneficiaire", {"structure": structure, "nom_usage": nom})
+		type_name = frappe.db.get_value("Type Accompagnement", {"structure": structure, "nom": typologie})
+		deja = {"beneficiaire": beneficiaire, "agent": agent, "rendez_vous": 1, "date": jour}
+		if not beneficiaire or not type_name or frappe.db.exists("Accompagnement", deja):
+			continue
+		for decalage in range(4):  # a taken slot moves one hour later
+			debut = get_datetime(f"{jour} {heure}") + timedelta(hours=decalage)
+			if not chevauchement(agent, debut, debut + timedelta(minutes=duree)):
+				break
+		else:
+			continue
+		passe = getdate(jour) < t
+		_ensure(
+			"Accompagnement",
+			None,
+			{
+				"doctype": "Accompagnement",
+				"beneficiaire": beneficiaire,
+				"types_accompagnement": [{"type_accompagnement": type_name}],
+				"date": str(jour),
+				"heure": debut.strftime("%H:%M:%S"),
+				"duree": duree,
+				"mode": mode,
+				"lieu": lieu,
+				"agent": agent,
+				"rendez_vous": 1,
+				"statut": "Terminé" if passe else "Planifié",
+				"issue_rendez_vous": ("Non honoré" if i % 3 == 2 else "Honoré") if passe else None,
+			},
 		)

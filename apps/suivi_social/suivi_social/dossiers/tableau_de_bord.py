@@ -1,8 +1,9 @@
 """Figures of the « Suivi social » workspace: what Frappe's built-in cards and charts cannot compute.
 
-The number cards « Bénéficiaires actifs », « Nouveaux dossiers ce mois », « Accompagnements ce mois »
-and « Rappels en retard » are Frappe's own Document Type / Count cards (dossiers/number_card/): they
-count through frappe.get_list as the viewing user. Everything here reads the same way, through
+The number cards « Bénéficiaires actifs », « Nouveaux dossiers ce mois » and « Accompagnements ce
+mois » are Frappe's own Document Type / Count cards (dossiers/number_card/): they count through
+frappe.get_list as the viewing user. The rappels' cards (« Rappels en retard », « Mes rappels … »)
+are in dossiers/rappels.py. Everything here reads the same way, through
 frappe.get_list, so that the structure criterion (User Permission, permissions.structure query
 conditions) and the field-level permissions apply exactly as in the lists; never through
 frappe.get_all or SQL, which skip them.
@@ -33,7 +34,7 @@ from frappe.model import get_permitted_fields
 from frappe.utils import add_months, flt, get_first_day, getdate, today
 
 from suivi_social.dossiers.doctype.accompagnement.accompagnement import DECISIONS_ACCORDEES
-from suivi_social.statistiques.agregats import MOIS_COURTS
+from suivi_social.statistiques.agregats import MOIS_COURTS, TRANCHES_AGE, tranche_d_age
 from suivi_social.statistiques.perimetre import ISSUE_NON_HONOREE, STATUTS_REALISES
 
 # An accompaniment counts as activity as in the reports (statistiques/perimetre.py): it took place or
@@ -43,17 +44,6 @@ FILTRES_ACTIVITE = [
 	["Accompagnement", "statut", "in", list(STATUTS_REALISES)],
 	["Accompagnement", "issue_rendez_vous", "!=", ISSUE_NON_HONOREE],
 ]
-
-# (label, lowest age, highest age) — ages in whole years as of today. The brackets of the reports
-# (statistiques/agregats.py), labelled short enough for a chart's axis (the issue's notation).
-TRANCHES_AGE = (
-	("< 25", 0, 24),
-	("25–34", 25, 34),
-	("35–44", 35, 44),
-	("45–54", 45, 54),
-	("55–64", 55, 64),
-	("65 et +", 65, None),
-)
 
 
 # Typology chart: the most frequent types each get a series, the others are summed.
@@ -244,20 +234,10 @@ def repartition_par_commune(filters=None) -> dict:
 	return repartition(labels, valeurs)
 
 
-def tranche_d_age(age: int | None) -> str:
-	"""The bracket's label (untranslated) of an age; « Non renseigné » without a date of birth (or
-	with one in the future)."""
-	if age is None or age < 0:
-		return NON_RENSEIGNE
-	for label, minimum, maximum in TRANCHES_AGE:
-		if age >= minimum and (maximum is None or age <= maximum):
-			return label
-	return NON_RENSEIGNE
-
-
 def repartition_par_tranche_d_age(filters=None) -> dict:
-	"""Active files by age bracket, the age in whole years as of today, computed by MariaDB from the
-	date of birth (the stored `age` field is only refreshed when the file is saved)."""
+	"""Active files by age bracket (the reports' brackets, statistiques/agregats.TRANCHES_AGE), the age
+	in whole years as of today, computed by MariaDB from the date of birth (the stored `age` field is
+	only refreshed when the file is saved)."""
 	reference = frappe.db.escape(str(getdate(today())))
 	rows = frappe.get_list(
 		"Beneficiaire",
@@ -275,7 +255,7 @@ def repartition_par_tranche_d_age(filters=None) -> dict:
 	for row in rows:
 		label = tranche_d_age(None if row.age is None else int(row.age))
 		comptes[label] = comptes.get(label, 0) + row.nombre
-	labels = [label for label, _minimum, _maximum in TRANCHES_AGE] + [NON_RENSEIGNE]
+	labels = [label for _minimum, label in TRANCHES_AGE] + [NON_RENSEIGNE]
 	valeurs = [comptes.get(label, 0) for label in labels]
 	return repartition([_(label) for label in labels], valeurs)
 

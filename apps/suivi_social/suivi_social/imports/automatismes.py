@@ -8,6 +8,8 @@ Reproduced by the import, or without effect on the records it writes:
   import writes for each batch at once (ecriture.py);
 - `on_change` of Beneficiaire and Accompagnement: statistiques.memoire, the kept yearly reports,
   which the import invalidates for its structure once per batch (ecriture.py);
+- `on_update` of Accompagnement: continuite.notifications.rendez_vous_pour_un_absent, which the
+  import calls for each appointment it writes (ecriture.py);
 - `validate`: the controller's, with whatever doc_events, Notifications (« Method ») and Server
   Scripts (« Before Save ») hang on it, runs on every record (Gabarit.validate_seul);
 - Frappe's `on_update` hooks of every DocType: clear_doctype_notifications, called once per batch
@@ -49,6 +51,8 @@ CROCHETS_CONNUS = {
 	# The kept yearly reports: the import invalidates its structure's once per batch (ecriture.py).
 	"suivi_social.statistiques.memoire.accompagnement_modifie",
 	"suivi_social.statistiques.memoire.beneficiaire_modifie",
+	# An appointment given to an absent agent: the import calls it for each one it writes.
+	"suivi_social.continuite.notifications.rendez_vous_pour_un_absent",
 	"frappe.desk.notifications.clear_doctype_notifications",
 	"frappe.core.doctype.file.utils.attach_files_to_document",
 	"frappe.workflow.doctype.workflow_action.workflow_action.process_workflow_actions",

@@ -61,6 +61,8 @@ from frappe.model.base_document import get_controller, max_positive_value
 from frappe.model.naming import make_autoname
 from frappe.utils import cint, cstr, flt
 
+from suivi_social.accueil import jetons
+from suivi_social.continuite.notifications import rendez_vous_pour_un_absent
 from suivi_social.dossiers.doctype.beneficiaire.beneficiaire import calculer_synthese, syntheses
 from suivi_social.exceptions import HorsStructure
 from suivi_social.imports.analyse import (
@@ -77,6 +79,8 @@ from suivi_social.imports.erreurs import ImportImpossible, message_de
 from suivi_social.statistiques import memoire
 
 # Rows of the workbook per transaction.
+# Fields of an existing file whose completion changes its tokens in the search index.
+INDEXES = set(jetons.CHAMPS_INDEXES)
 TAILLE_LOT = 500
 
 # The records an agent works with, whose automations the site may set up (imports/automatismes.py).
@@ -279,12 +283,15 @@ class Ecrivain:
 			self.lignes_a_inserer: dict[str, list[tuple]] = {}
 			# records whose DocType the site automates, for apres_insertion once written
 			self.a_rejouer: list = []
+			# appointments written, for continuite.notifications (automatismes.py)
+			self.rendez_vous: list = []
 			self.noms_pris: set[str] = set()
 			self.instant = frappe.utils.now_datetime()
 			self.user = frappe.session.user
 			self.noms = NomsReserves(self.structure, sum(1 for p in personnes if not p.dossier))
 			# existing file → the empty fields the batch fills
 			self.completions: dict[str, dict] = {}
+			self.dossiers_crees: list = []
 			dossiers = self._dossiers_existants(personnes)
 			ecrits: list[str] = []
 			for personne in personnes:
@@ -294,6 +301,9 @@ class Ecrivain:
 				self.gabarit(doctype).inserer(lignes)
 			for doc in self.a_rejouer:
 				apres_insertion(doc)
+			# An appointment still to come with an agent who is away: their colleague is told.
+			for doc in self.rendez_vous:
+				rendez_vous_pour_un_absent(doc)
 			for doctype in DOCTYPES_AUTOMATISABLES:
 				if doctype in self.lignes_a_inserer:
 					clear_doctype_notifications(doctype)
@@ -301,6 +311,10 @@ class Ecrivain:
 			# Rows written without document events: the kept yearly reports of the structure
 			# (statistiques/memoire.py) are counted again.
 			memoire.invalider_structure(self.structure)
+			# The reception search's index (what the file's on_update does, accueil/jetons.py): the
+			# new files, and the existing ones whose names or phones the batch completed.
+			jetons.indexer(self.dossiers_crees)
+			jetons.reindexer([nom for nom, c in self.completions.items() if INDEXES.intersection(c)])
 			self.transaction.fin()
 		except Exception:
 			self.transaction.annuler()
@@ -383,6 +397,7 @@ class Ecrivain:
 				)
 			)
 			self._ajouter(beneficiaire)
+			self.dossiers_crees.append(beneficiaire)
 			self.crees["Beneficiaire"] += 1
 		else:
 			self._completer(personne, dossier)
@@ -519,6 +534,9 @@ class Ecrivain:
 	def _ajouter(self, doc) -> None:
 		if (automatismes := self.automatismes.get(doc.doctype)) and automatismes.apres:
 			self.a_rejouer.append(doc)
+		elif doc.doctype == "Accompagnement" and doc.get("rendez_vous"):
+			# Replayed records run it with their other hooks (automatismes.py).
+			self.rendez_vous.append(doc)
 		for d in (doc, *doc.get_all_children()):
 			self.lignes_a_inserer.setdefault(d.doctype, []).append(
 				self.gabarit(d.doctype).valeurs(d.__dict__)

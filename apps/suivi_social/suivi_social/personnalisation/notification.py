@@ -11,6 +11,15 @@ every path reaches (Document.run_notifications → evaluate_alert, trigger_daily
 - on the app's DocTypes, every notification sends only to users who may read the document (and
   print it, when the print is attached) and every field its texts show
   (modeles.champs_utilises), whoever wrote it: addresses that are no user are dropped.
+
+A System Manager's notifications go through the same class. The manager's guards
+(gardes.garder_notification) do not apply to them: no structure required, any channel, any
+template. The filter of recipients does (get_list_of_recipients, on the app's DocTypes, whoever
+wrote the notification): by e-mail and in the app, a notification without a structure fires for
+every structure's documents and sends each only to that document's readers, a confidential field
+only to those who read it. Their Slack and SMS channels, which the manager may not choose, are not
+filtered (a webhook and phone numbers, not users whose rights can be checked): the System Manager
+answers for them (tests/securite/test_outils_responsable.py, « notification_du_system_manager »).
 """
 
 import frappe

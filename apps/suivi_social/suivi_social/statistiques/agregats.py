@@ -60,7 +60,9 @@ MOIS_COURTS = (
 	"déc.",
 )
 
-# Age brackets at the last day of the period: (lowest age, label).
+# Age brackets: (lowest age, label), the age in whole years. The one table of the brackets: the
+# reports and the yearly activity report (at the last day of the period) and the workspace chart
+# « Par tranche d'âge » (dossiers/tableau_de_bord.py, as of today) all read it.
 TRANCHES_AGE = (
 	(0, "Moins de 25 ans"),
 	(25, "25 à 34 ans"),
@@ -186,10 +188,20 @@ def population(p: Perimetre, beneficiaires: int | None = None) -> frappe._dict:
 
 
 def tranche(date_naissance, jour: date) -> str:
+	"""The bracket's label (untranslated) of a person born on `date_naissance`, on `jour`."""
 	if not date_naissance:
 		return NON_RENSEIGNE
 	naissance = getdate(date_naissance)
-	age = jour.year - naissance.year - ((jour.month, jour.day) < (naissance.month, naissance.day))
+	return tranche_d_age(
+		jour.year - naissance.year - ((jour.month, jour.day) < (naissance.month, naissance.day))
+	)
+
+
+def tranche_d_age(age: int | None) -> str:
+	"""The bracket's label (untranslated) of an age; « Non renseigné » without a date of birth, or
+	with one after the day of reference (a mistyped date)."""
+	if age is None or age < 0:
+		return NON_RENSEIGNE
 	label = TRANCHES_AGE[0][1]
 	for minimum, nom in TRANCHES_AGE:
 		if age >= minimum:

@@ -1,4 +1,5 @@
-// Accompagnement: the structure's active typologies and agents only; a due date offers a rappel.
+// Accompagnement: the structure's active typologies and agents only; a due date, or an aid awaiting
+// documents, offers a rappel.
 
 frappe.ui.form.on("Accompagnement", {
 	setup(frm) {
@@ -14,7 +15,7 @@ frappe.ui.form.on("Accompagnement", {
 
 	refresh(frm) {
 		if (frm.is_new()) return;
-		frm.add_custom_button(__("Rappel"), () => creer_rappel(frm), __("Créer"));
+		frm.add_custom_button(__("Rappel"), () => creer_rappel(frm, "echeance"), __("Créer"));
 		if (frappe.user.has_role(["Travailleur social", "Responsable de structure"])) {
 			frm.add_custom_button(__("Compte rendu privé"), () => compte_rendu_prive(frm));
 		}
@@ -24,32 +25,43 @@ frappe.ui.form.on("Accompagnement", {
 		frm._proposer_rappel = Boolean(frm.doc.date_echeance);
 	},
 
+	decision(frm) {
+		frm._proposer_relance = frm.doc.decision === "En attente de justificatifs";
+	},
+
 	after_save(frm) {
-		if (!frm._proposer_rappel) return;
-		frm._proposer_rappel = false;
-		frappe.confirm(
-			__("Créer un rappel pour l'échéance du {0} ?", [frappe.datetime.str_to_user(frm.doc.date_echeance)]),
-			() => creer_rappel(frm)
-		);
+		// One question after a save: the follow-up of the missing documents first, else the due date.
+		if (frm._proposer_relance) {
+			frm._proposer_relance = frm._proposer_rappel = false;
+			frappe.confirm(
+				__("La demande est en attente de justificatifs : créer un rappel pour relancer ?"),
+				() => creer_rappel(frm, "justificatifs")
+			);
+		} else if (frm._proposer_rappel) {
+			frm._proposer_rappel = false;
+			frappe.confirm(
+				__("Créer un rappel pour l'échéance du {0} ?", [frappe.datetime.str_to_user(frm.doc.date_echeance)]),
+				() => creer_rappel(frm, "echeance")
+			);
+		}
 	},
 });
 
-function creer_rappel(frm) {
-	const echeance = frm.doc.date_echeance || frappe.datetime.get_today();
-	frappe.new_doc(
-		"Rappel",
-		{
-			accompagnement: frm.doc.name,
-			beneficiaire: frm.doc.beneficiaire,
-			assigne_a: frm.doc.agent,
-			titre: __("Échéance : {0}", [frm.doc.nom_beneficiaire || frm.doc.beneficiaire]),
-		},
-		// Frappe copies only Link, Data and Select values from the options (model/create_new.js):
-		// a date has to be set on the new document itself.
-		(doc) => {
-			doc.date_echeance = echeance;
-		}
-	);
+function creer_rappel(frm, motif = "echeance") {
+	// The proposed values (title, due date, assignee) come from suivi_social.dossiers.rappels.
+	frappe
+		.xcall("suivi_social.dossiers.rappels.rappel_propose", { accompagnement: frm.doc.name, motif })
+		.then(({ date_echeance, ...valeurs }) => {
+			frappe.new_doc(
+				"Rappel",
+				valeurs,
+				// Frappe copies only Link, Data and Select values from the options (model/create_new.js):
+				// a date has to be set on the new document itself.
+				(doc) => {
+					doc.date_echeance = date_echeance;
+				}
+			);
+		});
 }
 
 function compte_rendu_prive(frm) {
@@ -59,4 +71,55 @@ function compte_rendu_prive(frm) {
 			if (rows.length) frappe.set_route("Form", "Compte Rendu Prive", rows[0].name);
 			else frappe.new_doc("Compte Rendu Prive", { accompagnement: frm.doc.name });
 		});
+}
+
+// Appointments (dossiers/rendez_vous.py): the outcome in one click, and a slot selected in the
+// calendar (accompagnement_calendar.js) opening a planned appointment.
+frappe.ui.form.on("Accompagnement", {
+	onload(frm) {
+		if (frm.is_new() && frm.doc.debut) creneau_du_calendrier(frm);
+	},
+
+	refresh(frm) {
+		boutons_issue(frm);
+	},
+});
+
+function boutons_issue(frm) {
+	// Only a planned appointment whose outcome is not recorded; one to come can only be cancelled
+	// (the server refuses « Honoré » / « Non honoré » before the date).
+	const planifie = frm.doc.rendez_vous && frm.doc.statut === "Planifié";
+	if (frm.is_new() || !planifie || frm.doc.issue_rendez_vous) return;
+	if (!frappe.model.can_write("Accompagnement", frm.doc.name)) return;
+	const groupe = __("Issue du rendez-vous");
+	const noter = (issue) => {
+		frm.set_value("issue_rendez_vous", issue);
+		frm.save().then(() =>
+			frappe.show_alert({ message: __("Rendez-vous : {0}", [__(issue)]), indicator: "green" })
+		);
+	};
+	if (frm.doc.date <= frappe.datetime.get_today()) {
+		frm.add_custom_button(__("Honoré"), () => noter("Honoré"), groupe);
+		frm.add_custom_button(__("Non honoré"), () => noter("Non honoré"), groupe);
+	}
+	frm.add_custom_button(
+		__("Annulé"),
+		() => frappe.confirm(__("Annuler ce rendez-vous ?"), () => noter("Annulé")),
+		groupe
+	);
+}
+
+function creneau_du_calendrier(frm) {
+	// Frappe's calendar puts the selected slot in the field_map's `debut` / `fin` / `journee`, which
+	// are not fields: they become the date, time and length of a planned appointment.
+	const debut = moment(frm.doc.debut);
+	const fin = frm.doc.fin ? moment(frm.doc.fin) : null;
+	const journee = frm.doc.journee;
+	["debut", "fin", "journee"].forEach((cle) => delete frm.doc[cle]);
+	frm.set_value("statut", "Planifié");
+	frm.set_value("date", debut.format("YYYY-MM-DD"));
+	if (!journee) {
+		frm.set_value("heure", debut.format("HH:mm:ss"));
+		if (fin && fin.isSame(debut, "day")) frm.set_value("duree", fin.diff(debut, "minutes"));
+	}
 }

@@ -4,6 +4,7 @@ from frappe.model.document import Document
 from frappe.utils import cint, date_diff, flt, get_time, getdate, today
 
 from suivi_social.dossiers.doctype.beneficiaire.beneficiaire import rafraichir_synthese
+from suivi_social.dossiers.rendez_vous import valider_rendez_vous
 from suivi_social.utils.erreurs import refuser
 
 DECISIONS_ACCORDEES = ("Accordée", "Accordée partiellement")
@@ -21,6 +22,7 @@ class Accompagnement(Document):
 		self.set_heure_a_la_minute()
 		self.validate_types()
 		self.validate_rendez_vous()
+		valider_rendez_vous(self)  # end after start, no overlap in the agent's agenda (rendez_vous.py)
 		self.validate_dates()
 		self.validate_aide()
 

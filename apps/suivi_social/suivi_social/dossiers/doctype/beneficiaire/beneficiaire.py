@@ -4,6 +4,7 @@ from frappe.model.document import Document
 from frappe.model.naming import make_autoname
 from frappe.utils import add_years, date_diff, getdate, today
 
+from suivi_social.dossiers.rendez_vous import valider_consentements
 from suivi_social.exceptions import DoublonProbable
 from suivi_social.utils.erreurs import normaliser, refuser
 from suivi_social.utils.identite import (
@@ -40,6 +41,7 @@ class Beneficiaire(Document):
 		self.set_nom_complet()
 		self.validate_dates()
 		self.validate_contact()
+		valider_consentements(self)  # reminders of appointments (dossiers/rendez_vous.py)
 		self.validate_nir()
 		self.validate_entourage()
 		self.set_cles_recherche()

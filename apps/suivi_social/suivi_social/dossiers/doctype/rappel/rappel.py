@@ -22,6 +22,8 @@ class Rappel(Document):
 
 
 def on_doctype_update():
-	"""The workspace's card « Rappels en retard » (dossiers/tableau_de_bord.py) counts a structure's
-	rappels to do that are past due: read from this index alone."""
+	"""The workspace's cards « Rappels en retard » and « Mes rappels … » (dossiers/rappels.py) count a
+	structure's rappels to do by due date, the morning job (dossiers/rappels_du_matin.py) reads those
+	due: read from these indexes (the structure's, and each agent's own)."""
 	frappe.db.add_index("Rappel", ["structure", "statut", "date_echeance"])
+	frappe.db.add_index("Rappel", ["assigne_a", "statut", "date_echeance"])

@@ -9,6 +9,8 @@ frappe.ui.form.on("Structure", {
 		if (gestionnaire) {
 			frm.add_custom_button(__("Inviter un collègue"), () => inviter(frm), __("Équipe"));
 			frm.add_custom_button(__("Retirer un collègue"), () => retirer(frm), __("Équipe"));
+			// Before a colleague leaves: their files, rappels and appointments to someone else.
+			frm.add_custom_button(__("Réaffecter le travail d'un agent"), () => reaffecter(frm), __("Équipe"));
 			frm.add_custom_button(__("Importer le catalogue des types d'accompagnement"), () =>
 				frm.call("importer_catalogue").then(({ message }) =>
 					frappe.show_alert({ message: __("{0} types d'accompagnement ajoutés", [message]), indicator: "green" })
@@ -76,4 +78,81 @@ function retirer(frm) {
 		__("Retirer un collègue de {0}", [frm.doc.name]),
 		__("Retirer")
 	);
+}
+
+// Bulk reassignment (continuite/reaffectation.py): preview first, then one action.
+function reaffecter(frm) {
+	const requete = () => ({
+		query: "suivi_social.api.equipe.agents_query",
+		filters: { structure: frm.doc.name },
+	});
+	const d = new frappe.ui.Dialog({
+		title: __("Réaffecter le travail d'un agent de {0}", [frm.doc.name]),
+		fields: [
+			{ fieldname: "agent", fieldtype: "Link", options: "User", label: __("Agent qui part"), reqd: 1, get_query: requete },
+			{ fieldname: "collegue", fieldtype: "Link", options: "User", label: __("Collègue qui reprend"), reqd: 1, get_query: requete },
+			{ fieldname: "apercu", fieldtype: "HTML" },
+		],
+		primary_action_label: __("Voir ce qui sera réaffecté"),
+		primary_action(values) {
+			if (d.apercu_pour === `${values.agent}|${values.collegue}`) return executer(values);
+			frappe
+				.call({
+					method: "suivi_social.continuite.reaffectation.apercu",
+					args: { structure: frm.doc.name, agent: values.agent, collegue: values.collegue },
+					type: "GET",
+				})
+				.then(({ message }) => {
+					d.fields_dict.apercu.$wrapper.html(apercu_html(message));
+					const possible = !message.erreur && message.dossiers + message.rappels + message.rendez_vous + message.taches > 0;
+					d.apercu_pour = possible ? `${values.agent}|${values.collegue}` : null;
+					d.set_primary_action(possible ? __("Réaffecter") : __("Voir ce qui sera réaffecté"), d.primary_action);
+				});
+		},
+	});
+	const executer = (values) =>
+		frappe.confirm(__("Confirmer la réaffectation ? Chaque document gardera une trace du changement."), () =>
+			frappe
+				.call({
+					method: "suivi_social.continuite.reaffectation.reaffecter",
+					args: { structure: frm.doc.name, agent: values.agent, collegue: values.collegue },
+					freeze: true,
+					freeze_message: __("Réaffectation en cours…"),
+				})
+				.then(({ message }) => {
+					d.hide();
+					frappe.show_alert({ message: __("Réaffectation {0} enregistrée", [message.name]), indicator: "green" });
+					frappe.set_route("Form", "Reaffectation", message.name);
+				})
+		);
+	// Changing a person asks for a new preview.
+	for (const fieldname of ["agent", "collegue"]) {
+		d.fields_dict[fieldname].df.onchange = () => {
+			d.apercu_pour = null;
+			d.fields_dict.apercu.$wrapper.empty();
+			d.set_primary_action(__("Voir ce qui sera réaffecté"), d.primary_action);
+		};
+	}
+	d.show();
+}
+
+function apercu_html(a) {
+	const esc = frappe.utils.escape_html;
+	const sections = [
+		["dossiers", __("Dossiers dont l'agent est référent")],
+		["rappels", __("Rappels à faire")],
+		["rendez_vous", __("Rendez-vous à venir")],
+		["taches", __("Tâches assignées")],
+	];
+	let html = `<div class="reaffectation-apercu" role="region" aria-live="polite" aria-label="${__("Aperçu")}">`;
+	if (a.erreur) html += `<div class="alert alert-danger">${esc(a.erreur)}</div>`;
+	for (const [cle, titre] of sections) {
+		const lignes = a.listes[cle] || [];
+		html += `<h5>${titre} : ${a[cle]}</h5>`;
+		if (lignes.length) {
+			html += `<ul>${lignes.map((l) => `<li>${esc(l.libelle)}</li>`).join("")}</ul>`;
+			if (a[cle] > lignes.length) html += `<p class="text-muted">${__("… et {0} autres", [a[cle] - lignes.length])}</p>`;
+		}
+	}
+	return html + "</div>";
 }

@@ -21,5 +21,3 @@ def rendez_vous(monde, agent: str, date: str, heure: str, duree: int | None = No
 
 def recharger(doc):
 	return frappe.get_doc(doc.doctype, doc.name)
-
-

@@ -150,8 +150,11 @@ def test_la_carte_rappels_en_retard_ouvre_les_rappels_en_retard(onglet, roles, m
 				.filter((g) => g.querySelector('.widget-title')?.textContent.includes('Rappels en retard par agent'))
 				.some((g) => [...g.querySelectorAll('rect.bar')].some((b) => Number(b.getAttribute('height')) > 0))"""
 		)
+		# From the database: frappe.utils.get_fullname keeps names per process, and an earlier test of
+		# this process may have read the user before its full name was set.
+		nom = frappe.db.get_value("User", monde_nv.comptes["travailleur"], "full_name")
 		expect(page.locator(".dashboard-widget-box", has_text="Rappels en retard par agent")).to_contain_text(
-			frappe.utils.get_fullname(monde_nv.comptes["travailleur"])
+			nom
 		)
 		capture(page, "rappels-en-retard-espace-responsable")
 		carte(page, "Rappels en retard").locator(".widget-body").click()

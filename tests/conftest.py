@@ -116,3 +116,17 @@ def messagerie(frappe_site):
 	).insert(ignore_permissions=True)
 	yield
 	frappe.local.outgoing_email_account = {}
+
+
+def rendre_la_requete(requete) -> None:
+	"""Put back the request a test found: none means no attribute at all, as outside a request
+	(Frappe's code checks hasattr(frappe.local, "request"), then reads its environ)."""
+	import frappe
+
+	if requete is None:
+		try:
+			del frappe.local.request
+		except AttributeError:
+			pass
+	else:
+		frappe.local.request = requete

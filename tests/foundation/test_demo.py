@@ -23,6 +23,9 @@ def test_demo_creation_idempotente_et_reversible():
 	verifier_l_accueil_de_la_demo()
 	verifier_l_absence_de_la_demo()
 	verifier_l_agenda_de_la_demo()
+	verifier_les_journaux_de_la_demo()
+	verifier_la_conservation_de_la_demo()
+	verifier_les_pieces_jointes_de_la_demo()
 	demo.clear_demo_data()
 	assert not frappe.db.exists("Structure", "CCAS de Démoville")
 	assert not frappe.db.exists("User", "accueil@ccas-demo.fr")
@@ -33,6 +36,65 @@ def test_demo_creation_idempotente_et_reversible():
 	for fichier in frappe.get_all("File", {"attached_to_doctype": "Import Classeur"}, ["attached_to_name"]):
 		assert frappe.db.exists("Import Classeur", fichier.attached_to_name)
 	assert not frappe.db.exists("File", {"file_name": ("like", "anciens-tableaux-ccas%")})
+
+
+def verifier_les_journaux_de_la_demo():
+	"""The Responsable of Démoville reads who opened and printed Démoville's files (demo/journaux.py),
+	not the Val Fictif's opening."""
+	with as_user("responsable@ccas-demo.fr"):
+		ouvertures = frappe.get_list("View Log", fields=["viewed_by", "structure"], limit_page_length=0)
+		acces = frappe.get_list("Access Log", fields=["user", "method"], limit_page_length=0)
+	assert {r.structure for r in ouvertures} == {"CCAS de Démoville"}
+	assert {"travailleur@ccas-demo.fr", "accueil@ccas-demo.fr"} <= {r.viewed_by for r in ouvertures}
+	assert ("travailleur@ccas-demo.fr", "Print") in {(r.user, r.method) for r in acces}
+	assert frappe.db.exists("View Log", {"viewed_by": "travailleur@cias-valfictif.fr"})
+
+
+def verifier_les_pieces_jointes_de_la_demo():
+	"""Hélène Lefèvre's certificate is « confidentiel »: the reception lists her other attachment only
+	(permissions/pieces_jointes.py)."""
+
+	def pieces(user: str) -> set[str]:
+		with as_user(user):
+			return {
+				nom.rsplit(".", 1)[0][:18]
+				for nom in frappe.get_list(
+					"File",
+					filters={"attached_to_doctype": "Beneficiaire"},
+					pluck="file_name",
+					limit_page_length=0,
+				)
+			}
+
+	assert {"justificatif-domic", "certificat-medical"} <= pieces("travailleur@ccas-demo.fr")
+	assert "justificatif-domic" in pieces("accueil@ccas-demo.fr")
+	assert "certificat-medical" not in pieces("accueil@ccas-demo.fr")
+
+
+def verifier_la_conservation_de_la_demo():
+	"""The retention's dry run lists the demo's old files (rgpd/conservation.py), and a past run
+	anonymised one, recorded in the structure's timeline."""
+	from suivi_social.rgpd import conservation
+
+	structure = "CCAS de Démoville"
+	apercu = conservation.apercu(structure)
+	assert {"POULAIN Armand", "LACROIX Josiane"} <= {d.nom_complet for d in apercu.a_archiver}
+	assert "TEXIER Monique" in {d.nom_complet for d in apercu.a_anonymiser}
+	anonymise = frappe.db.get_default(demo.CONSERVATION_KEY)
+	assert frappe.db.get_value("Beneficiaire", anonymise, ["nom_complet", "telephone"]) == (
+		"ANONYMISÉ Dossier",
+		None,
+	)
+	assert not frappe.db.exists("Beneficiaire", {"nom_usage": "Vasseur"})
+	assert frappe.db.exists(
+		"Comment",
+		{
+			"reference_doctype": "Structure",
+			"reference_name": structure,
+			"content": ("like", f"%{anonymise}%"),
+		},
+	)
+	assert not frappe.db.get_value("Structure", structure, "conservation_automatique")
 
 
 def verifier_l_agenda_de_la_demo():

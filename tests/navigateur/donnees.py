@@ -6,6 +6,7 @@ Each session first deletes what earlier runs left in that structure, then builds
 """
 
 import frappe
+from frappe.twofactor import get_otpsecret_for_
 from frappe.utils.password import update_password
 
 from suivi_social.roles import ADMINISTRATEUR, AGENT_ACCUEIL, RESPONSABLE, TRAVAILLEUR_SOCIAL
@@ -126,6 +127,9 @@ class MondeNavigateur:
 				)
 				doc.save(ignore_permissions=True)
 			update_password(user, MOT_DE_PASSE)
+			# The key of their authenticator app, for the roles that require two-factor
+			# authentication (outils.se_connecter computes its codes), committed with the world.
+			get_otpsecret_for_(user)
 			self.comptes[cle] = user
 		self.structure_voisine = make_structure(STRUCTURE_VOISINE, PREFIXE_VOISIN)
 		self.responsable_voisin = make_user(RESPONSABLE_VOISIN, RESPONSABLE, structures=(STRUCTURE_VOISINE,))

@@ -152,15 +152,37 @@ def capture(page: Page, nom: str) -> Path:
 
 
 def se_connecter(page: Page, base_url: str, email: str, mot_de_passe: str) -> None:
-	"""The real login page: French labels, fill the fields, click the button, land in the desk."""
+	"""The real login page: French labels, fill the fields, click the button, land in the desk;
+	for the roles that require two-factor authentication, type the code of the authenticator app."""
 	page.goto(f"{base_url}/login")
 	bouton = page.locator("form.form-login button.btn-login")
 	expect(bouton).to_have_text("Connexion")
 	page.locator("#login_email").fill(email)
 	page.locator("#login_password").fill(mot_de_passe)
 	bouton.click()
+	page.wait_for_function(
+		"() => /^\\/app(\\/|$)/.test(location.pathname) || !!document.querySelector('#login_token')"
+	)
+	if page.locator("#login_token").count():
+		saisir_code_de_verification(page, code_de_verification(email))
 	page.wait_for_url(re.compile(r"/app(/|$)"))
 	attendre_desk(page)
+
+
+def code_de_verification(email: str) -> str:
+	"""What the user's authenticator app shows: the TOTP of their key (suivi_social.durcissement),
+	created and committed with the browser tests' world (donnees.py)."""
+	import pyotp
+	from frappe.twofactor import get_otpsecret_for_
+
+	return pyotp.TOTP(get_otpsecret_for_(email)).now()
+
+
+def saisir_code_de_verification(page: Page, code: str) -> None:
+	formulaire = page.locator("form.form-verify")
+	expect(formulaire.locator("#verify_token")).to_have_text("Vérifier")
+	formulaire.locator("#login_token").fill(code)
+	formulaire.locator("#verify_token").click()
 
 
 def attendre_desk(page: Page) -> None:

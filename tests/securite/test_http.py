@@ -25,18 +25,35 @@ def cles(_monde):
 	return tokens
 
 
-def requete(method: str, token: str, path: str, **params):
-	"""One request through Frappe's whole WSGI application, in its own thread and connection."""
+def requete(
+	method: str,
+	token: str | None,
+	path: str,
+	*,
+	client: Client | None = None,
+	corps: str | bytes | None = None,
+	entetes: dict | None = None,
+	**params,
+):
+	"""One request through Frappe's whole WSGI application, in its own thread and connection.
+
+	`token` None: no API key (a login, a guest); `client` keeps cookies between requests (a session);
+	`corps` is sent as a raw JSON body, as a REST client sends a document; `entetes`: more headers."""
 	from frappe.app import application
 
 	values = {k: json.dumps(v) if isinstance(v, list | dict) else v for k, v in params.items()}
-	options = {"query_string": values} if method == "GET" else {"data": values}
+	if corps is not None:
+		options = {"query_string": values, "data": corps, "content_type": "application/json"}
+	else:
+		options = {"query_string": values} if method == "GET" else {"data": values}
+	headers = {"Authorization": token} if token else {}
+	headers.update(entetes or {})
 	result = {}
 
 	def run():
 		with patch("frappe.app.get_site_name", return_value=TEST_SITE):
-			result["response"] = Client(application).open(
-				path, method=method, headers={"Authorization": token}, **options
+			result["response"] = (client or Client(application)).open(
+				path, method=method, headers=headers, **options
 			)
 
 	thread = Thread(target=run)

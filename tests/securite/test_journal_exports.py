@@ -56,7 +56,16 @@ def entrees(user: str, depuis, **filtres) -> list[dict]:
 	return frappe.get_all(
 		"Access Log",
 		filters={"user": user, "creation": (">=", depuis), **filtres},
-		fields=["name", "export_from", "report_name", "file_type", "method", "filters", "columns"],
+		fields=[
+			"name",
+			"export_from",
+			"reference_document",
+			"report_name",
+			"file_type",
+			"method",
+			"filters",
+			"columns",
+		],
 	)
 
 

@@ -26,6 +26,8 @@ from frappe.core.doctype.data_export import exporter as data_export
 from frappe.core.doctype.data_import import data_import
 from frappe.desk import query_report
 
+from suivi_social.durcissement import exiger_des_textes, lire_json, parametre_invalide
+
 # The value Frappe's own desk writes in `method` for an export (query_report.js, export_report).
 EXPORT = "Export"
 
@@ -60,6 +62,9 @@ def export_query():
 		form.get("file_format_type"),
 		form.get("filters"),
 	)
+	if not report_name or not isinstance(report_name, str):
+		# Frappe's export_query fails on it with HTTP 500 (tests/securite/test_entrees_invalides.py).
+		parametre_invalide(_("Paramètre manquant : « report_name »."))
 	query_report.export_query()
 	# Logged once the file is built: an export refused on the way (the report's roles and
 	# visibility, the export right, or the report's own check of its filters) exported nothing.
@@ -88,6 +93,17 @@ def make_access_log(
 	Before downloading a report's export, the desk logs it from the browser; the server now logs
 	the export itself (export_query above, with what it really exported), so that browser line
 	would be a duplicate and is dropped. Every other call (prints of a report, trees) is logged."""
+	# The desk sends filters, columns and page as JSON text (frappe.request stringifies objects).
+	exiger_des_textes(
+		doctype=doctype,
+		document=document,
+		method=method,
+		file_type=file_type,
+		report_name=report_name,
+		filters=filters,
+		page=page,
+		columns=columns,
+	)
 	if method == EXPORT and report_name and frappe.db.exists("Report", report_name):
 		return
 	access_log.make_access_log(
@@ -112,11 +128,18 @@ def download_template(
 ):
 	"""The list view's « Exporter » and Data Import's template: with data, logged, and the child
 	tables limited to the fields the user may read."""
+	# Frappe parses them with json.loads: malformed JSON answered HTTP 500.
+	export_fields = lire_json(export_fields, "export_fields")
+	export_filters = lire_json(export_filters, "export_filters")
 	if export_records == "blank_template":  # the columns only, no record: nothing to log
 		return data_import.download_template(
 			doctype, export_fields, export_records, export_filters, file_type
 		)
-	export_fields = champs_lisibles(doctype, frappe.parse_json(export_fields) or {})
+	if not isinstance(export_fields or {}, dict):
+		parametre_invalide(
+			_("Paramètre « {0} » : valeur invalide (type attendu : {1}).").format("export_fields", "dict")
+		)
+	export_fields = champs_lisibles(doctype, export_fields or {})
 	data_import.download_template(doctype, export_fields, export_records, export_filters, file_type)
 	journaliser(doctype=doctype, file_type=file_type, filters=export_filters, columns=export_fields)
 
@@ -158,6 +181,9 @@ def export_data(
 	export_without_column_meta=False,
 ):
 	"""The Data Export tool: with data, for System Manager only (it reads child tables unchecked)."""
+	exiger_des_textes(doctype=doctype, parent_doctype=parent_doctype, file_type=file_type)
+	select_columns = lire_json(select_columns, "select_columns")
+	filters = lire_json(filters, "filters")
 	if frappe.utils.sbool(with_data) and "System Manager" not in frappe.get_roles():
 		frappe.throw(
 			_(

@@ -54,6 +54,15 @@ has a regression test; drop it once the pinned Frappe tag carries the fix.
    its confidential fields. The document is now printed from a copy without them
    (tests/securite/test_outils_responsable.py).
 
+8. A write hands the saved document back to its client whole: the desk form's Save
+   (save.send_updated_docs, for savedocs and cancel, with the form's docinfo and its raw Versions)
+   and the REST create and update (/api/resource, /api/v2/document) return `doc.as_dict()` without
+   removing the fields the user may not read, as getdoc and frappe.client.get do. The Agent
+   d'accueil who saved a file's phone number received its confidential fields (NIR, health,
+   protection) in the response. The document goes back without them; frappe.client's writes are
+   overridden in overrides.py for the same reason (tests/securite/test_ecritures_masquees.py; found
+   by tests/securite/test_balayage.py).
+
 Each fix checks the Frappe version it was written for (FRAPPE_VERSION_VERIFIEE): on another
 version the app refuses to start until the security suite has been re-run (README, « Changer de
 version de Frappe »)."""
@@ -66,6 +75,7 @@ from functools import cached_property
 import frappe
 from frappe import _
 from frappe.desk import query_report, reportview
+from frappe.desk.form import save
 from frappe.exceptions import FrappeTypeError
 from frappe.model.db_query import DatabaseQuery
 from frappe.utils.caching import request_cache
@@ -260,8 +270,23 @@ _original_prepare_filter_condition = DatabaseQuery.prepare_filter_condition
 
 def _prepare_filter_condition(self, f):
 	if not self.flags.ignore_permissions:
-		refuser_filtre_confidentiel(self, get_filter(self.doctype, f))
+		filtre = get_filter(self.doctype, f)
+		refuser_nom_de_champ_illisible(filtre)
+		refuser_filtre_confidentiel(self, filtre)
 	return _original_prepare_filter_condition(self, f)
+
+
+def refuser_nom_de_champ_illisible(f) -> None:
+	"""A filter's field is written into the SQL as an identifier (or, from Frappe's own calendar, an
+	expression such as ifnull(…)): characters no DocType, field or expression has made MariaDB fail
+	(error 1300, HTTP 500) on requests of any user (tests/securite/test_entrees_invalides.py)."""
+	if not (ASCII_IMPRIMABLE.fullmatch(f.fieldname or "") and ASCII_IMPRIMABLE.fullmatch(f.doctype or "")):
+		frappe.throw(
+			_("Filtre refusé : le champ « {0} » n'existe pas.").format(f.fieldname), ParametreInvalide
+		)
+
+
+ASCII_IMPRIMABLE = re.compile(r"[\x20-\x7e]+")
 
 
 def refuser_filtre_confidentiel(query: DatabaseQuery, f) -> None:
@@ -408,6 +433,9 @@ def verifier_version_frappe() -> None:
 _original_get_rendered_template = printview.get_rendered_template
 
 
+_original_send_updated_docs = save.send_updated_docs
+
+
 def _get_rendered_template(doc, *args, **kwargs):
 	return _original_get_rendered_template(sans_champs_illisibles(doc), *args, **kwargs)
 
@@ -438,8 +466,42 @@ def sans_champs_illisibles(doc):
 	return copie
 
 
+def _send_updated_docs(doc):
+	from suivi_social.overrides import masquer_versions
+
+	_original_send_updated_docs(sans_champs_illisibles(doc))
+	masquer_versions()
+
+
+def ecriture_sans_champs_illisibles(endpoint):
+	"""A REST create or update endpoint whose returned document is masked (fix 8)."""
+
+	def ecrire(*args, **kwargs):
+		return sans_champs_illisibles(endpoint(*args, **kwargs))
+
+	ecrire.ecriture_d_origine = endpoint
+	return ecrire
+
+
+def masquer_les_ecritures_rest() -> None:
+	from frappe.api import API_URL_MAP, v1, v2
+
+	# The routing map also indexes its rules by endpoint (werkzeug's redirects read it): both change.
+	par_endpoint = API_URL_MAP._rules_by_endpoint
+	for endpoint in (v1.create_doc, v1.update_doc, v2.create_doc, v2.update_doc):
+		if endpoint not in par_endpoint:
+			continue  # already wrapped in this process
+		masque = ecriture_sans_champs_illisibles(endpoint)
+		for rule in par_endpoint[endpoint]:
+			rule.endpoint = masque
+		par_endpoint[masque] = par_endpoint.pop(endpoint)
+
+
 def apply() -> None:
 	verifier_version_frappe()
+	if save.send_updated_docs is not _send_updated_docs:
+		save.send_updated_docs = _send_updated_docs
+	masquer_les_ecritures_rest()
 	if frappe.call is not _call:
 		frappe.call = _call
 	if DatabaseQuery.apply_fieldlevel_read_permissions is not _apply_fieldlevel_read_permissions:

@@ -16,10 +16,23 @@ SECURITY_SETTINGS = {
 	"session_expiry": "08:00",
 	"enable_password_policy": 1,
 	"minimum_password_score": "3",  # a Select: stored as text
-	"allow_consecutive_login_attempts": 5,
+	# Frappe locks an account once its failures *exceed* this number (auth.LoginAttemptTracker):
+	# locked after the 5th failed login, for 5 minutes.
+	"allow_consecutive_login_attempts": 4,
 	"allow_login_after_fail": 300,
 	# The e-mail login link would skip two-factor authentication.
 	"login_with_email_link": 0,
+	# Required from the Responsable, the Administrateur and the operator (durcissement.py), with an
+	# authenticator app: a code sent by e-mail falls with the mailbox, and SMS needs a gateway.
+	"enable_two_factor_auth": 1,
+	"two_factor_method": "OTP App",
+	"otp_issuer_name": "Suivi social",
+	# A password is changed every 180 days: a password leaked from a shared desk computer does not
+	# stay valid for ever, without the monthly changes that end up written on a sticky note (the
+	# CNIL's 2022 recommendation on passwords no longer asks for frequent renewal).
+	"force_user_to_reset_password": 180,
+	# The pinned Frappe version is changed deliberately (README); the site does not ask GitHub.
+	"disable_system_update_notification": 1,
 }
 
 
@@ -36,16 +49,30 @@ def after_migrate() -> None:
 
 
 def seed() -> None:
-	from suivi_social.permissions import fichiers, journal_acces
+	from suivi_social import durcissement
+	from suivi_social.permissions import (
+		canaux,
+		fichiers,
+		journal_acces,
+		journal_consultations,
+		pieces_jointes,
+	)
 	from suivi_social.personnalisation import droits as droits_de_personnalisation
 	from suivi_social.structures.catalogue import seed_catalogue
 
 	create_roles()
 	create_module_defs()
 	apply_security_settings()
+	durcissement.appliquer_double_authentification()
+	durcissement.langue_avant_connexion()
 	seed_catalogue()
 	fichiers.synchroniser()
+	# The « Confidentiel » flag of attachments; channels that send records out (permissions/).
+	pieces_jointes.synchroniser()
+	canaux.desactiver()
 	journal_acces.synchroniser()
+	journal_consultations.synchroniser()
+	enregistrer_durees_des_journaux()
 	# The Responsable's no-code tools (personnalisation/droits.py).
 	droits_de_personnalisation.accorder()
 	set_default_structures()
@@ -53,6 +80,17 @@ def seed() -> None:
 	# The reception search's index tables (a new site; existing ones get them filled by the patch
 	# index_recherche_accueil, which install marks as done without running).
 	creer_index_de_recherche()
+
+
+def enregistrer_durees_des_journaux() -> None:
+	"""The access logs' retention (hooks.py `default_log_clearing_doctypes`) shown in Log Settings
+	from the install on, where a manager may change it. Frappe adds them on the first daily clean-up
+	only; a duration already set is kept."""
+	settings = frappe.get_single("Log Settings")
+	avant = {d.ref_doctype for d in settings.logs_to_clear}
+	settings.add_default_logtypes()
+	if {d.ref_doctype for d in settings.logs_to_clear} != avant:
+		settings.save(ignore_permissions=True)
 
 
 def creer_index_de_recherche() -> None:

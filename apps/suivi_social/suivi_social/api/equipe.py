@@ -171,7 +171,9 @@ def equipe(structure: str) -> list[dict]:
 
 @frappe.whitelist()
 @frappe.validate_and_sanitize_search_inputs
-def agents_query(doctype, txt, searchfield, start, page_len, filters):
+def agents_query(
+	doctype: str, txt: str, searchfield: str | None, start: int, page_len: int, filters: dict | None
+):
 	"""Link query for user fields of our forms: only enabled agents of the given structure."""
 	structure = (filters or {}).get("structure")
 	if not structure or not frappe.has_permission("Structure", "read", structure):

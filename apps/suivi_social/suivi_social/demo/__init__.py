@@ -64,7 +64,69 @@ def create_demo_data() -> None:
 	_ensure_rappels_des_agents()
 	_ensure_import()
 	_ensure_absence()
+	_ensure_conservation()
+	_ensure_journaux()
+	_ensure_pieces_jointes()
+	_ensure_double_authentification()
 	frappe.db.commit()
+
+
+# The demo's Responsable and Administrateur log in with a code (durcissement.py): the key of their
+# authenticator app is fixed and given in the README, since the demo site sends no e-mail.
+CLE_DOUBLE_AUTHENTIFICATION = "SUIVISOCIALDEMO2"
+
+
+def _ensure_double_authentification() -> None:
+	from frappe import twofactor
+	from frappe.utils.password import encrypt
+
+	for email, *_ in USERS:
+		if not frappe.db.exists("User", email) or twofactor.get_default(email + "_otplogin"):
+			continue
+		if twofactor.two_factor_is_enabled_for_(email):
+			twofactor.set_default(email + "_otpsecret", encrypt(CLE_DOUBLE_AUTHENTIFICATION))
+			# As if the QR code had been scanned: the login page asks for the code directly.
+			twofactor.set_default(email + "_otplogin", 1)
+
+
+# Attachments of Hélène Lefèvre's file: one read by every agent of the CCAS, one « confidentiel »
+# that the reception (Sophie Lambert) neither lists nor downloads (permissions/pieces_jointes.py).
+PIECES_JOINTES = [
+	("justificatif-domicile.txt", "Facture d'électricité de mars : 12 rue des Lilas, Démoville.", 0),
+	("certificat-medical.txt", "Certificat médical : reconnaissance de handicap en cours (MDPH).", 1),
+]
+
+
+def _ensure_pieces_jointes() -> None:
+	dossier = frappe.db.get_value(
+		"Beneficiaire", {"structure": "CCAS de Démoville", "nom_usage": "Lefèvre", "prenoms": "Hélène"}
+	)
+	if not dossier:
+		return
+	for nom, contenu, confidentiel in PIECES_JOINTES:
+		attache = {"attached_to_doctype": "Beneficiaire", "attached_to_name": dossier}
+		_ensure(
+			"File",
+			None,
+			{
+				"doctype": "File",
+				"file_name": nom,
+				"content": contenu,
+				"confidentiel": confidentiel,
+				**attache,
+			},
+			filters={**attache, "file_name": ("like", nom.replace(".txt", "%"))},
+		)
+
+
+def _ensure_journaux() -> None:
+	"""Who opened, printed which file these last days (demo/journaux.py). Once only."""
+	from suivi_social.demo.journaux import creer_journaux_de_demonstration
+
+	if any(doctype == "View Log" for doctype, _name in _registry()):
+		return
+	for doctype, name in creer_journaux_de_demonstration():
+		_remember(doctype, name)
 
 
 def _ensure_absence() -> None:
@@ -217,6 +279,7 @@ def clear_demo_data() -> None:
 		if frappe.db.exists(doctype, name):
 			frappe.delete_doc(doctype, name, ignore_permissions=True, force=True, delete_permanently=True)
 	frappe.db.set_default(REGISTRY_KEY, "[]")
+	frappe.db.set_default(CONSERVATION_KEY, "")
 	frappe.db.commit()
 
 
@@ -727,3 +790,64 @@ def _ensure_rendez_vous_de_la_quinzaine() -> None:
 				"issue_rendez_vous": ("Non honoré" if i % 3 == 2 else "Honoré") if passe else None,
 			},
 		)
+
+
+# --- Retention (rgpd/conservation.py): old files for the dry run, and one run already done ------
+#
+# At the CCAS de Démoville: two files without contact for about two and a half years (« à
+# archiver »), one archived more than three years ago (« à anonymiser »), and one that a past run
+# anonymised (its audit entry in the structure's timeline). Automatic retention stays off on the
+# demo site: the nightly job would otherwise empty the dry run. The legacy workbook's files (2023)
+# show up too, as they would after a real import.
+
+CONSERVATION_KEY = "suivi_social_demo_conservation"
+
+# (nom, prénoms, naissance, genre, jours depuis le dernier contact, jours depuis l'archivage ou None)
+DOSSIERS_ANCIENS = [
+	("Poulain", "Armand", "1949-10-02", "Homme", 900, None),
+	("Lacroix", "Josiane", "1961-03-27", "Femme", 820, None),
+	("Texier", "Monique", "1940-07-14", "Femme", 2000, 1200),
+	("Vasseur", "Gilbert", "1956-01-19", "Homme", 2400, 1500),
+]
+
+
+def _ensure_conservation() -> None:
+	from frappe.utils import add_days, today
+
+	from suivi_social.rgpd import conservation
+
+	if frappe.db.get_default(CONSERVATION_KEY):
+		return
+	structure = "CCAS de Démoville"
+	noms = []
+	for i, (nom, prenoms, naissance, genre, jours, archive) in enumerate(DOSSIERS_ANCIENS):
+		_ensure_dossier(
+			structure,
+			"travailleur@ccas-demo.fr",
+			{
+				"nom_usage": nom,
+				"prenoms": prenoms,
+				"date_naissance": naissance,
+				"genre": genre,
+				"commune": "Démoville",
+				"telephone": f"06 11 22 33 4{i}",
+			},
+			[("Accompagnement social", -jours, TEL, "Terminé", {"objet": "Point sur la situation"})],
+		)
+		dossier = frappe.db.get_value(
+			"Beneficiaire", {"structure": structure, "nom_usage": nom, "prenoms": prenoms}
+		)
+		# Opened long ago: the creation and the summary as a file of that time would have them.
+		ouvert = add_days(today(), -jours - 30)
+		frappe.db.sql("update tabBeneficiaire set creation = %s where name = %s", (ouvert, dossier))
+		valeurs = {"dernier_contact": add_days(today(), -jours)}
+		if archive:
+			valeurs.update(statut="Archivé", date_archivage=add_days(today(), -archive))
+		frappe.db.set_value("Beneficiaire", dossier, valeurs, update_modified=False)
+		noms.append(dossier)
+	# The run of an earlier night, on the oldest file.
+	conservation.anonymiser(noms[-1])
+	conservation._journaliser(
+		frappe._dict(structure=structure, archives=[], anonymises=[noms[-1]], erreurs=[])
+	)
+	frappe.db.set_default(CONSERVATION_KEY, noms[-1])

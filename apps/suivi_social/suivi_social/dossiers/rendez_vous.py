@@ -254,7 +254,14 @@ def deplacer(args: str | dict, field_map: str | dict | None = None) -> dict:
 	"""Drag and drop or resize in the calendar: the appointment's new date, start and end (`debut`,
 	`fin`, `journee` as the calendar sends them). Saved as the user: write permission (role and
 	structure) and every rule of the controller, the overlap included."""
-	args = frappe._dict(frappe.parse_json(args) if isinstance(args, str) else args)
+	from suivi_social.durcissement import lire_json, parametre_invalide
+
+	args = lire_json(args, "args") if isinstance(args, str) else args
+	if not isinstance(args, dict):
+		parametre_invalide(
+			_("Paramètre « {0} » : valeur invalide (type attendu : {1}).").format("args", "dict")
+		)
+	args = frappe._dict(args)
 	if args.doctype and args.doctype != DOCTYPE:
 		frappe.throw(_("Ce calendrier ne déplace que des rendez-vous."), frappe.PermissionError)
 	if not args.name or not args.debut:

@@ -67,17 +67,34 @@ def filtres_du_client(filters) -> list:
 	"""The filters the desk sends with a card or chart (its `filters_json`, or what the user chose),
 	as a list for frappe.get_list. They can only narrow what the user may read: get_list applies the
 	permissions on top, and refuses a filter on a confidential field (frappe_fixes, fix 2)."""
-	filters = frappe.parse_json(filters) if isinstance(filters, str) else filters
+	from suivi_social.durcissement import lire_json, parametre_invalide
+
+	filters = lire_json(filters, "filters") if isinstance(filters, str) else filters
 	if not filters:
 		return []
 	if isinstance(filters, dict):
 		# The chart's filter dialog sends {fieldname: value}; an emptied field means no filter.
-		return [
+		filters = [
 			[key, *value] if isinstance(value, list | tuple) else [key, "=", value]
 			for key, value in filters.items()
 			if value not in (None, "")
 		]
+	if not isinstance(filters, list) or not all(map(est_une_condition, filters)):
+		# Anything else failed inside get_list with HTTP 500 (tests/securite/test_entrees_invalides.py).
+		parametre_invalide(
+			_("Filtres invalides : une liste de conditions [champ, opérateur, valeur] est attendue.")
+		)
 	return list(filters)
+
+
+def est_une_condition(condition) -> bool:
+	"""[field, value], [field, operator, value], [doctype, field, operator, value], or the desk's
+	[doctype, field, operator, value, hidden]: names and operator are texts."""
+	return (
+		isinstance(condition, list | tuple)
+		and 2 <= len(condition) <= 5
+		and all(isinstance(partie, str) and partie for partie in condition[: min(len(condition) - 1, 3)])
+	)
 
 
 # --- Number card: aids granted this year ---------------------------------------------------------

@@ -13,7 +13,9 @@ from suivi_social.personnalisation.perimetre import (
 
 @frappe.whitelist()
 @frappe.validate_and_sanitize_search_inputs
-def doctypes_personnalisables(doctype, txt, searchfield, start, page_len, filters):
+def doctypes_personnalisables(
+	doctype: str, txt: str, searchfield: str | None, start: int, page_len: int, filters: dict | None
+):
 	"""Link query: the app's DocTypes (not Singles), searched by name or French label. Frappe's own
 	list offers every DocType, which the server then refuses (personnalisation/perimetre.py)."""
 	texte = (txt or "").lower()

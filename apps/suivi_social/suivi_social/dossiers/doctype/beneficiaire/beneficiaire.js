@@ -23,6 +23,14 @@ frappe.ui.form.on("Beneficiaire", {
 			if ((frm.doc.__onload || {}).peut_fusionner) {
 				frm.add_custom_button(__("Fusionner avec un autre dossier"), () => choisir_le_dossier(frm));
 			}
+			// The persons' rights, offered by their own rules (rgpd/droits.py).
+			const droits = (frm.doc.__onload || {}).droits_rgpd || {};
+			if (droits.peut_exporter) {
+				frm.add_custom_button(__("Droit d'accès : exporter le dossier"), () => exporter_le_dossier(frm));
+			}
+			if (droits.peut_effacer) {
+				frm.page.add_menu_item(__("Effacer définitivement le dossier (RGPD)"), () => effacer_le_dossier(frm));
+			}
 		}
 	},
 
@@ -74,6 +82,106 @@ frappe.ui.form.on("Beneficiaire", {
 			});
 	},
 });
+
+// --- Droits des personnes (rgpd/droits.py) -----------------------------------------------------
+
+const RGPD = "suivi_social.rgpd.droits.";
+
+function exporter_le_dossier(frm) {
+	const d = new frappe.ui.Dialog({
+		title: __("Droit d'accès : exporter le dossier"),
+		fields: [
+			{
+				fieldtype: "HTML",
+				options: `<p>${frappe.utils.escape_html(
+					__("Le dossier complet de la personne (informations confidentielles comprises), ses accompagnements, rappels, commentaires et la liste de ses documents, à lui remettre. L'export est inscrit au journal des accès.")
+				)}</p>`,
+			},
+			{
+				fieldname: "format",
+				fieldtype: "Select",
+				label: __("Format"),
+				options: [
+					{ value: "pdf", label: __("PDF (à imprimer ou remettre)") },
+					{ value: "json", label: __("JSON (données structurées)") },
+				],
+				default: "pdf",
+				reqd: 1,
+			},
+		],
+		primary_action_label: __("Exporter"),
+		primary_action({ format }) {
+			d.hide();
+			// POST: each export writes to the Access Log.
+			open_url_post(`/api/method/${RGPD}exporter_dossier`, {
+				structure: frm.doc.structure,
+				beneficiaire: frm.doc.name,
+				format,
+			});
+		},
+	});
+	nommer_les_champs(d);
+	d.show();
+}
+
+async function effacer_le_dossier(frm) {
+	const { comptes } = await frappe.xcall(RGPD + "apercu_effacement", {
+		structure: frm.doc.structure,
+		beneficiaire: frm.doc.name,
+	});
+	const e = frappe.utils.escape_html;
+	const lignes = [
+		[__("accompagnement(s)"), comptes.Accompagnement],
+		[__("compte(s) rendu(s) privé(s)"), comptes["Compte Rendu Prive"]],
+		[__("rappel(s)"), comptes.Rappel],
+		[__("document(s) joint(s)"), comptes.File],
+	]
+		.map(([libelle, n]) => `<li>${e(`${n || 0} ${libelle}`)}</li>`)
+		.join("");
+	const d = new frappe.ui.Dialog({
+		title: __("Effacer définitivement le dossier {0}", [frm.doc.name]),
+		fields: [
+			{
+				fieldtype: "HTML",
+				options: `<div class="alert alert-danger">
+					<p>${e(__("Droit à l'effacement (article 17 du RGPD) : le dossier est supprimé sans retour possible, avec :"))}</p>
+					<ul>${lignes}</ul>
+					<p>${e(__("Son historique, ses commentaires, ses e-mails et notifications, et toute copie dans la corbeille sont aussi supprimés. Une trace de l'effacement, sans aucune donnée sur la personne, est conservée."))}</p>
+				</div>`,
+			},
+			{
+				fieldname: "confirmation",
+				fieldtype: "Data",
+				label: __("Pour confirmer, saisissez le numéro du dossier ({0})", [frm.doc.name]),
+				reqd: 1,
+			},
+		],
+		primary_action_label: __("Effacer définitivement"),
+		secondary_action_label: __("Annuler"),
+		secondary_action: () => d.hide(),
+		async primary_action({ confirmation }) {
+			const { message } = await frappe.call({
+				method: RGPD + "effacer_dossier",
+				args: { structure: frm.doc.structure, beneficiaire: frm.doc.name, confirmation },
+				freeze: true,
+				freeze_message: __("Effacement du dossier…"),
+			});
+			d.hide();
+			frappe.msgprint({
+				title: __("Dossier effacé"),
+				indicator: "green",
+				message: e(
+					__("Le dossier a été effacé. Référence de l'effacement, à communiquer à la personne : {0}", [message.reference])
+				),
+			});
+			frappe.model.remove_from_locals(frm.doctype, frm.docname);
+			frappe.set_route("List", "Beneficiaire");
+		},
+	});
+	d.get_primary_btn().removeClass("btn-primary").addClass("btn-danger");
+	nommer_les_champs(d);
+	d.show();
+}
 
 function nouveau(frm, doctype, valeurs = {}) {
 	frappe.new_doc(doctype, { beneficiaire: frm.doc.name, ...valeurs });

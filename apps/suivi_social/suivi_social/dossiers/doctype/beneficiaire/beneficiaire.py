@@ -39,6 +39,7 @@ class Beneficiaire(Document):
 	# permissions.structure.garde_structure, shared by every record that carries a structure.
 	def validate(self):
 		self.set_nom_complet()
+		self.set_date_archivage()
 		self.validate_dates()
 		self.validate_contact()
 		valider_consentements(self)  # reminders of appointments (dossiers/rendez_vous.py)
@@ -51,6 +52,13 @@ class Beneficiaire(Document):
 		self.nom_usage = " ".join((self.nom_usage or "").split())
 		self.prenoms = " ".join((self.prenoms or "").split())
 		self.nom_complet = f"{self.nom_usage.upper()} {self.prenoms}".strip()
+
+	def set_date_archivage(self):
+		# The retention clock of an archived file (rgpd/conservation.py) starts on this date.
+		if self.statut != "Archivé":
+			self.date_archivage = None
+		elif not self.date_archivage:
+			self.date_archivage = getdate()
 
 	def validate_dates(self):
 		# getdate() is today's date, without formatting it and parsing it back (getdate(today())):
@@ -130,6 +138,10 @@ class Beneficiaire(Document):
 
 		if not self.is_new():
 			self.set_onload("peut_fusionner", peut_fusionner(self))
+			# « Droit d'accès » and « Effacer définitivement » by their own rules (rgpd/droits.py).
+			from suivi_social.rgpd.droits import droits_du_formulaire
+
+			self.set_onload("droits_rgpd", droits_du_formulaire(self))
 
 	def after_rename(self, old: str, new: str, merge: bool = False):
 		# « Fusionner deux dossiers » checked its rule (dossiers/fusion.py), which lets a Travailleur

@@ -16,6 +16,7 @@ from suivi_social.utils.identite import (
 class Structure(Document):
 	def validate(self):
 		self.validate_prefixe_dossier()
+		self.validate_durees_conservation()
 		normaliser(self, "siret", normaliser_siret)
 		normaliser(self, "code_postal", normaliser_code_postal)
 		normaliser(self, "telephone", normaliser_telephone)
@@ -36,6 +37,11 @@ class Structure(Document):
 					"prefixe_dossier",
 					_("ne peut plus changer : des dossiers portent déjà des numéros avec l'ancien préfixe"),
 				)
+
+	def validate_durees_conservation(self):
+		from suivi_social.rgpd.conservation import valider_durees
+
+		valider_durees(self)
 
 	@frappe.whitelist()
 	def importer_catalogue(self) -> int:

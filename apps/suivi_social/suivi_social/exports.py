@@ -93,8 +93,7 @@ def make_access_log(
 	Before downloading a report's export, the desk logs it from the browser; the server now logs
 	the export itself (export_query above, with what it really exported), so that browser line
 	would be a duplicate and is dropped. Every other call (prints of a report, trees) is logged."""
-	# The desk sends filters, columns and page as JSON text (frappe.request stringifies objects).
-	exiger_des_textes(
+	valeurs = dict(
 		doctype=doctype,
 		document=document,
 		method=method,
@@ -104,18 +103,11 @@ def make_access_log(
 		page=page,
 		columns=columns,
 	)
+	# The desk sends filters, columns and page as JSON text (frappe.request stringifies objects).
+	exiger_des_textes(**valeurs)
 	if method == EXPORT and report_name and frappe.db.exists("Report", report_name):
 		return
-	access_log.make_access_log(
-		doctype=doctype,
-		document=document,
-		method=method,
-		file_type=file_type,
-		report_name=report_name,
-		filters=filters,
-		page=page,
-		columns=columns,
-	)
+	access_log.make_access_log(**valeurs)
 
 
 @frappe.whitelist()

@@ -229,14 +229,7 @@ def _effacer_pages_imprimees(cherches: list[str]) -> int:
 	cherches = [c for c in cherches if len(c) >= 3]
 	if not cherches:
 		return 0
-	table = frappe.qb.DocType("Access Log")
-	condition = None
-	for terme in cherches:
-		critere = table.page.like(f"%{_echapper_like(terme)}%") | table.filters.like(
-			f"%{_echapper_like(terme)}%"
-		)
-		condition = critere if condition is None else condition | critere
-	noms = frappe.qb.from_(table).select(table.name).where(condition).run(pluck=True)
+	noms = _lignes_contenant("Access Log", ("page", "filters"), cherches)
 	if noms:
 		frappe.db.set_value("Access Log", {"name": ("in", noms)}, {"page": "", "filters": ""})
 	return len(noms)
@@ -247,14 +240,7 @@ def _supprimer_sms(valeurs: list[str]) -> int:
 	appointment; the row has no reference to the file."""
 	if not valeurs or not frappe.db.table_exists("SMS Log", cached=False):
 		return 0
-	table = frappe.qb.DocType("SMS Log")
-	condition = None
-	for valeur in valeurs:
-		critere = table.requested_numbers.like(f"%{_echapper_like(valeur)}%") | table.sent_to.like(
-			f"%{_echapper_like(valeur)}%"
-		)
-		condition = critere if condition is None else condition | critere
-	noms = frappe.qb.from_(table).select(table.name).where(condition).run(pluck=True)
+	noms = _lignes_contenant("SMS Log", ("requested_numbers", "sent_to"), valeurs)
 	if noms:
 		frappe.db.delete("SMS Log", {"name": ("in", noms)})
 	return len(noms)
@@ -262,3 +248,14 @@ def _supprimer_sms(valeurs: list[str]) -> int:
 
 def _echapper_like(valeur: str) -> str:
 	return valeur.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
+
+
+def _lignes_contenant(doctype: str, colonnes: tuple[str, ...], termes: list[str]) -> list[str]:
+	"""Names of the rows of `doctype` where one of `colonnes` contains one of `termes`."""
+	table = frappe.qb.DocType(doctype)
+	condition = None
+	for terme in termes:
+		for colonne in colonnes:
+			critere = table[colonne].like(f"%{_echapper_like(terme)}%")
+			condition = critere if condition is None else condition | critere
+	return frappe.qb.from_(table).select(table.name).where(condition).run(pluck=True)

@@ -484,19 +484,33 @@ def test_http_consultations(monde, cles):  # noqa: F811
 
 
 def test_http_lecture_rest_journalisee(monde, cles):  # noqa: F811
-	"""A file read whole through the REST API (a script with an API key) is an opening too; a refused
-	read or a list is not."""
+	"""A file read whole through the REST API or `frappe.client.get` (a script with an API key, or
+	`frappe.db.get_doc` in the browser) is an opening too, whatever names it (name or filters); a
+	refused read, a list or a single value is not."""
 	token, creees = cles[monde.ts_a], []
+	ben_a, ben_b = monde.ben_a.name, monde.ben_b.name
+	client_get = "/api/method/frappe.client.get"
 	try:
-		for chemin, attendu in (
-			(f"/api/resource/Beneficiaire/{monde.ben_a.name}", 200),
-			(f"/api/v2/document/Accompagnement/{monde.acc_ben_a}", 200),
-			(f"/api/resource/Beneficiaire/{monde.ben_b.name}", 403),
-			("/api/resource/Beneficiaire", 200),
+		for chemin, params, attendu, ouvert in (
+			(f"/api/resource/Beneficiaire/{ben_a}", {}, 200, ben_a),
+			(f"/api/v2/document/Accompagnement/{monde.acc_ben_a}", {}, 200, monde.acc_ben_a),
+			(f"/api/resource/Beneficiaire/{ben_b}", {}, 403, None),
+			("/api/resource/Beneficiaire", {}, 200, None),
+			(client_get, {"doctype": "Beneficiaire", "name": ben_a}, 200, ben_a),
+			(client_get, {"doctype": "Beneficiaire", "filters": json.dumps({"name": ben_a})}, 200, ben_a),
+			("/api/v2/method/frappe.client.get", {"doctype": "Beneficiaire", "name": ben_a}, 200, ben_a),
+			(client_get, {"doctype": "Beneficiaire", "name": ben_b}, 403, None),
+			(
+				"/api/method/frappe.client.get_value",
+				{"doctype": "Beneficiaire", "filters": json.dumps({"name": ben_a}), "fieldname": "name"},
+				200,
+				None,
+			),
 		):
 			frappe.db.rollback()
 			avant = {r.name for r in frappe.get_all("View Log", {"viewed_by": monde.ts_a}, ["name"])}
-			assert get(token, chemin).status_code == attendu, chemin
+			r = get(token, chemin, **params)
+			assert r.status_code == attendu, (chemin, params)
 			frappe.db.rollback()
 			nouvelles = frappe.get_all(
 				"View Log",
@@ -504,11 +518,11 @@ def test_http_lecture_rest_journalisee(monde, cles):  # noqa: F811
 				fields=["name", "reference_doctype", "reference_name", "structure"],
 			)
 			creees += [r.name for r in nouvelles]
-			if attendu == 200 and chemin.count("/") > 3:
+			if ouvert:
 				(ligne,) = nouvelles
-				assert (ligne.reference_name, ligne.structure) == (chemin.rsplit("/", 1)[1], monde.a)
+				assert (ligne.reference_name, ligne.structure) == (ouvert, monde.a), (chemin, params)
 			else:
-				assert nouvelles == [], chemin
+				assert nouvelles == [], (chemin, params)
 	finally:
 		frappe.db.rollback()
 		for name in creees:

@@ -14,7 +14,8 @@ it is written (`renseigner_structure`), so that the list filters it on an index 
 structure criterion (permissions/structure.py) applies, as on every other record that carries one.
 A row of a record without structure (none of the tracked DocTypes) has none: System Manager only.
 
-Openings through the REST API (/api/resource/<doctype>/<name>) are logged too
+Openings through the REST API (/api/resource/<doctype>/<name>) and through `frappe.client.get` (what
+`frappe.db.get_doc` calls in the browser, by name or by filters) are logged too
 (`journaliser_lecture_rest`). With a read-only database replica (`read_from_replica`), Frappe defers
 the insert and skips the document hooks: such rows would carry no structure, System Manager only.
 
@@ -103,21 +104,41 @@ def synchroniser() -> None:
 
 # /api/resource/<doctype>/<name> (v1, also under /api/v1/) and /api/v2/document/<doctype>/<name>.
 LECTURE_REST = re.compile(r"/api/(?:v1/)?resource/([^/]+)/(.+?)/?|/api/v2/document/([^/]+)/(.+?)/?")
+# frappe.client.get, v1 and v2: the record is named in the answer (it may be asked for by filters).
+LECTURE_CLIENT = re.compile(r"/api/(?:v1/|v2/)?method/frappe\.client\.get/?")
 
 
 def journaliser_lecture_rest(response=None, request=None) -> None:
-	"""after_request: a record of a DocType with `track_views` read whole through the REST API is an
-	opening too. Frappe writes a View Log only in the desk's form load (getdoc); a script with an
-	API key reading files one by one left no trace. Logged once the read succeeded (HTTP 200, after
-	Frappe's permission check), committed here: after_request hooks run after the request's own
-	commit."""
-	if not (request and response) or request.method != "GET" or response.status_code != 200:
+	"""after_request: a record of a DocType with `track_views` read whole through the REST API or
+	`frappe.client.get` is an opening too. Frappe writes a View Log only in the desk's form load
+	(getdoc); a script with an API key reading files one by one left no trace. Logged once the read
+	succeeded (HTTP 200, after Frappe's permission check), committed here: after_request hooks run
+	after the request's own commit."""
+	if not (request and response) or response.status_code != 200 or frappe.session.user == "Guest":
 		return
-	match = LECTURE_REST.fullmatch(unquote(request.path))
-	if not match or frappe.session.user == "Guest":
+	chemin = unquote(request.path)
+	if request.method == "GET" and (match := LECTURE_REST.fullmatch(chemin)):
+		doctype, name = match.group(1) or match.group(3), match.group(2) or match.group(4)
+	elif LECTURE_CLIENT.fullmatch(chemin):
+		doctype, name = _document_lu(response)
+	else:
 		return
-	doctype, name = match.group(1) or match.group(3), match.group(2) or match.group(4)
-	if not frappe.db.exists("DocType", doctype) or not frappe.get_meta(doctype).track_views:
+	if not (doctype and name) or not frappe.db.exists("DocType", doctype):
+		return
+	if not frappe.get_meta(doctype).track_views:
 		return
 	frappe.get_doc(doctype, name).add_viewed()
 	frappe.db.commit()
+
+
+def _document_lu(response) -> tuple[str | None, str | None]:
+	"""The DocType and name of the record `frappe.client.get` answered with (v1: `message`, v2:
+	`data`), whatever the arguments named it by."""
+	try:
+		corps = frappe.parse_json(response.get_data(as_text=True)) or {}
+	except ValueError:
+		return None, None
+	doc = corps.get("message", corps.get("data")) if isinstance(corps, dict) else None
+	if not isinstance(doc, dict):
+		return None, None
+	return doc.get("doctype"), doc.get("name")

@@ -497,29 +497,28 @@ def masquer_les_ecritures_rest() -> None:
 		par_endpoint[masque] = par_endpoint.pop(endpoint)
 
 
+# (owner, attribute, replacement): each fix of this module that replaces one of Frappe's functions.
+REMPLACEMENTS = (
+	(save, "send_updated_docs", _send_updated_docs),
+	(frappe, "call", _call),
+	(DatabaseQuery, "apply_fieldlevel_read_permissions", _apply_fieldlevel_read_permissions),
+	(DatabaseQuery, "prepare_filter_condition", _prepare_filter_condition),
+	(DatabaseQuery, "validate_order_by_and_group_by", _validate_order_by_and_group_by),
+	(DatabaseQuery, "check_read_permission", _check_read_permission),
+	(reportview, "setup_group_by", _setup_group_by),
+	(reportview, "handle_duration_fieldtype_values", _handle_duration_fieldtype_values),
+	(query_report, "get_report_doc", _get_report_doc),
+	(printview, "get_rendered_template", _get_rendered_template),
+)
+
+
 def apply() -> None:
+	"""Idempotent: imported again (a reload, a second import path), nothing is wrapped twice."""
 	verifier_version_frappe()
-	if save.send_updated_docs is not _send_updated_docs:
-		save.send_updated_docs = _send_updated_docs
+	for owner, attribute, replacement in REMPLACEMENTS:
+		if getattr(owner, attribute) is not replacement:
+			setattr(owner, attribute, replacement)
 	masquer_les_ecritures_rest()
-	if frappe.call is not _call:
-		frappe.call = _call
-	if DatabaseQuery.apply_fieldlevel_read_permissions is not _apply_fieldlevel_read_permissions:
-		DatabaseQuery.apply_fieldlevel_read_permissions = _apply_fieldlevel_read_permissions
-	if DatabaseQuery.prepare_filter_condition is not _prepare_filter_condition:
-		DatabaseQuery.prepare_filter_condition = _prepare_filter_condition
-	if DatabaseQuery.validate_order_by_and_group_by is not _validate_order_by_and_group_by:
-		DatabaseQuery.validate_order_by_and_group_by = _validate_order_by_and_group_by
-	if DatabaseQuery.check_read_permission is not _check_read_permission:
-		DatabaseQuery.check_read_permission = _check_read_permission
-	if reportview.setup_group_by is not _setup_group_by:
-		reportview.setup_group_by = _setup_group_by
-	if reportview.handle_duration_fieldtype_values is not _handle_duration_fieldtype_values:
-		reportview.handle_duration_fieldtype_values = _handle_duration_fieldtype_values
-	if query_report.get_report_doc is not _get_report_doc:
-		query_report.get_report_doc = _get_report_doc
-	if printview.get_rendered_template is not _get_rendered_template:
-		printview.get_rendered_template = _get_rendered_template
 
 
 apply()

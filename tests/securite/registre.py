@@ -8,7 +8,11 @@ itself, and how each piece of it is covered.
   in methodes_frappe.txt under its family. A method missing from either fails the sweep: a new
   endpoint, or a Frappe upgrade, is reviewed before it ships.
 - Every DocType that carries a `structure` or has a permission hook gets a row of structure B with
-  a canary value (CANARIS), or a reason why not (SANS_CANARI)."""
+  a canary value (CANARIS), or a reason why not (SANS_CANARI).
+- The methods of methodes_frappe.txt were read family by family against Frappe 15.44.2's source
+  (second review: the ones that read or wrote any record unchecked are overridden in overrides.py);
+  the sweep's existence probe (SONDE_EXISTENCE) holds the counts and « exists » answers the canary
+  cannot see."""
 
 import importlib
 import inspect
@@ -24,6 +28,10 @@ FICHIER_FRAPPE = Path(__file__).with_name("methodes_frappe.txt")
 # The generic probe of test_balayage.py: every method is called with the arguments it can guess.
 SONDE = "tests/securite/test_balayage.py::test_aucune_donnee_de_b_pour_a"
 SONDE_ACCUEIL = "tests/securite/test_balayage.py::test_aucun_champ_confidentiel_pour_l_accueil"
+# Its existence probe: the same call about a record that exists nowhere answers the same.
+SONDE_EXISTENCE = "tests/securite/test_balayage.py::test_ni_compte_ni_existence_de_b"
+# Its private-report probe: a Travailleur social of A against a colleague's Compte Rendu Prive.
+SONDE_PRIVE = "tests/securite/test_balayage.py::test_aucun_compte_rendu_prive_d_un_collegue"
 
 
 # --- The site's whitelisted methods -------------------------------------------------------------
@@ -300,6 +308,46 @@ METHODES_APP: dict[str, tuple[str, ...]] = {
 		"tests/securite/test_carnet_d_adresses.py::test_adresse_par_defaut_d_un_dossier_d_une_autre_structure",
 		SONDE,
 	),
+	# Frappe methods that read or wrote any record unchecked (overrides.py, second review of the sweep).
+	"suivi_social.overrides.get_workflow_state_count": (
+		"tests/securite/test_methodes_sans_controle.py::test_compteur_d_etats_limite_a_la_structure",
+		SONDE,
+	),
+	"suivi_social.overrides.validate_link": (
+		"tests/securite/test_methodes_sans_controle.py::test_validate_link_ne_dit_pas_qu_un_dossier_de_b_existe",
+		SONDE_EXISTENCE,
+	),
+	"suivi_social.overrides.get_follow_users": (
+		"tests/securite/test_methodes_sans_controle.py::test_ni_abonnes_ni_mention_j_aime_sur_un_dossier_de_b",
+		SONDE_EXISTENCE,
+	),
+	**{
+		f"suivi_social.overrides.{m}": (
+			"tests/securite/test_methodes_sans_controle.py::test_ni_abonnes_ni_mention_j_aime_sur_un_dossier_de_b",
+			SONDE_EXISTENCE,
+		)
+		for m in ("follow_document", "unfollow_document")
+	},
+	"suivi_social.overrides.toggle_like": (
+		"tests/securite/test_methodes_sans_controle.py::test_ni_abonnes_ni_mention_j_aime_sur_un_dossier_de_b",
+	),
+	"suivi_social.overrides.relink": (
+		"tests/securite/test_methodes_sans_controle.py::test_pas_de_rattachement_d_un_courriel_de_b",
+	),
+	"suivi_social.overrides.get_events": (
+		"tests/securite/test_methodes_sans_controle.py::test_evenements_prives_d_un_autre_agent",
+		SONDE,
+	),
+	"suivi_social.overrides.get_tagged_docs": (
+		"tests/securite/test_etiquettes.py::test_les_etiquettes_d_une_autre_structure_invisibles",
+		SONDE,
+	),
+	**{
+		f"suivi_social.overrides.{m}": (
+			"tests/securite/test_etiquettes.py::test_pas_d_etiquette_sur_le_dossier_d_une_autre_structure",
+		)
+		for m in ("add_tag", "add_tags", "remove_tag")
+	},
 	# Link query of the agents of a structure (api/equipe.py)
 	"suivi_social.api.equipe.agents_query": (
 		"tests/securite/test_equipe.py::test_la_liste_des_agents_d_un_formulaire_se_limite_a_la_structure",
@@ -407,6 +455,7 @@ RAPPORTS = (
 	" tests/securite/test_outils_responsable.py::test_le_responsable_enregistre_un_rapport"
 )
 
+
 ARGUMENTS_INCONNUS: dict[str, str] = {
 	"suivi_social.personnalisation.api.doctypes_personnalisables": (
 		"requête de lien de Customize Form, appelée par search_widget avec des filtres déjà décodés : ne"
@@ -453,14 +502,11 @@ ARGUMENTS_INCONNUS: dict[str, str] = {
 	"frappe.core.doctype.session_default_settings.session_default_settings.set_session_default_values": UTILISATEUR,
 	"frappe.core.doctype.sms_settings.sms_settings.get_contact_number": COURRIEL,
 	"frappe.core.doctype.sms_settings.sms_settings.send_sms": COURRIEL,
-	"frappe.core.doctype.user.user.generate_keys": CONNEXION,
-	"frappe.core.doctype.user.user.get_email_awaiting": UTILISATEUR,
 	"frappe.core.doctype.user.user.get_module_profile": UTILISATEUR,
 	"frappe.core.doctype.user.user.get_perm_info": UTILISATEUR,
 	"frappe.core.doctype.user.user.get_role_profile": UTILISATEUR,
 	"frappe.core.doctype.user.user.has_email_account": UTILISATEUR,
 	"frappe.core.doctype.user.user.impersonate": CONNEXION,
-	"frappe.core.doctype.user.user.reset_password": CONNEXION,
 	"frappe.core.doctype.user.user.sign_up": CONNEXION,
 	"frappe.core.doctype.user.user.switch_theme": UTILISATEUR,
 	"frappe.core.doctype.user.user.test_password_strength": CONNEXION,
@@ -468,7 +514,6 @@ ARGUMENTS_INCONNUS: dict[str, str] = {
 	"frappe.core.doctype.user.user.user_query": UTILISATEUR,
 	"frappe.core.doctype.user.user.verify_password": CONNEXION,
 	"frappe.core.doctype.user_permission.user_permission.add_user_permissions": ADMIN,
-	"frappe.core.doctype.user_permission.user_permission.check_applicable_doc_perm": ADMIN,
 	"frappe.core.doctype.user_permission.user_permission.clear_user_permissions": ADMIN,
 	"frappe.core.doctype.user_permission.user_permission.get_applicable_for_doctype_list": ADMIN,
 	"frappe.core.doctype.user_type.user_type.get_user_id": ADMIN,
@@ -493,7 +538,6 @@ ARGUMENTS_INCONNUS: dict[str, str] = {
 	"frappe.desk.doctype.dashboard_chart.dashboard_chart.get_charts_for_user": LECTURE_GET_LIST,
 	"frappe.desk.doctype.dashboard_chart.dashboard_chart.get_parent_doctypes": LECTURE_GET_LIST,
 	"frappe.desk.doctype.dashboard_chart_source.dashboard_chart_source.get_config": CONFIG_BUREAU,
-	"frappe.desk.doctype.dashboard_settings.dashboard_settings.create_dashboard_settings": CONFIG_BUREAU,
 	"frappe.desk.doctype.dashboard_settings.dashboard_settings.save_chart_config": CONFIG_BUREAU,
 	"frappe.desk.doctype.desktop_icon.desktop_icon.add_user_icon": UTILISATEUR,
 	"frappe.desk.doctype.desktop_icon.desktop_icon.hide": UTILISATEUR,
@@ -523,11 +567,6 @@ ARGUMENTS_INCONNUS: dict[str, str] = {
 	"frappe.desk.doctype.number_card.number_card.get_result": CARTES,
 	"frappe.desk.doctype.onboarding_step.onboarding_step.get_onboarding_steps": CONFIG_BUREAU,
 	"frappe.desk.doctype.route_history.route_history.deferred_insert": UTILISATEUR,
-	"frappe.desk.doctype.tag.tag.add_tag": ECRITURE,
-	"frappe.desk.doctype.tag.tag.add_tags": ECRITURE,
-	"frappe.desk.doctype.tag.tag.get_documents_for_tag": LECTURE_GET_LIST,
-	"frappe.desk.doctype.tag.tag.get_tagged_docs": LECTURE_GET_LIST,
-	"frappe.desk.doctype.tag.tag.remove_tag": ECRITURE,
 	"frappe.desk.doctype.todo.todo.new_todo": ECRITURE,
 	"frappe.desk.doctype.workspace.workspace.delete_page": CONFIG_BUREAU,
 	"frappe.desk.doctype.workspace.workspace.duplicate_page": CONFIG_BUREAU,
@@ -539,8 +578,6 @@ ARGUMENTS_INCONNUS: dict[str, str] = {
 	"frappe.desk.doctype.workspace.workspace.update_page": CONFIG_BUREAU,
 	"frappe.desk.form.assign_to.close": ECRITURE,
 	"frappe.desk.form.assign_to.remove": ECRITURE,
-	"frappe.desk.form.document_follow.follow_document": ECRITURE,
-	"frappe.desk.form.document_follow.unfollow_document": ECRITURE,
 	"frappe.desk.form.document_follow.update_follow": ECRITURE,
 	"frappe.desk.form.linked_with.cancel_all_linked_docs": ECRITURE,
 	"frappe.desk.form.load.get_user_info_for_viewers": LECTURE_GET_LIST,
@@ -556,8 +593,6 @@ ARGUMENTS_INCONNUS: dict[str, str] = {
 	"frappe.desk.page.setup_wizard.setup_wizard.setup_complete": ADMIN,
 	"frappe.desk.page.user_profile.user_profile.get_energy_points_heatmap_data": UTILISATEUR,
 	"frappe.desk.page.user_profile.user_profile.get_energy_points_list": UTILISATEUR,
-	"frappe.desk.page.user_profile.user_profile.get_energy_points_percentage_chart_data": UTILISATEUR,
-	"frappe.desk.page.user_profile.user_profile.get_user_rank": UTILISATEUR,
 	"frappe.desk.page.user_profile.user_profile.update_profile_info": UTILISATEUR,
 	"frappe.desk.query_report.export_query": "surchargée par suivi_social.exports.export_query (journalisée, structure et niveau confidentiel appliqués) — tests/securite/test_journal_exports.py::test_l_export_d_un_rapport_script_est_journalise",
 	"frappe.desk.query_report.save_report": RAPPORTS,
@@ -612,12 +647,10 @@ ARGUMENTS_INCONNUS: dict[str, str] = {
 	"frappe.rename_doc": ECRITURE,
 	"frappe.share.set_permission": ADMIN,
 	"frappe.social.doctype.energy_point_log.energy_point_log.add_review_points": SOCIAL,
-	"frappe.social.doctype.energy_point_log.energy_point_log.get_energy_points": SOCIAL,
 	"frappe.social.doctype.energy_point_log.energy_point_log.review": SOCIAL,
 	"frappe.templates.includes.comments.comments.add_comment": ECRITURE,
 	"frappe.templates.includes.likes.likes.like": ECRITURE,
 	"frappe.translate.get_translations": UTILISATEUR,
-	"frappe.twofactor.reset_otp_secret": CONNEXION,
 	"frappe.utils.csvutils.send_csv_to_client": IMPRESSION,
 	"frappe.utils.diff.get_version_diff": VERSIONS,
 	"frappe.utils.diff.version_query": VERSIONS,
@@ -635,7 +668,6 @@ ARGUMENTS_INCONNUS: dict[str, str] = {
 	"frappe.website.doctype.web_form.web_form.delete_multiple": SITE_WEB,
 	"frappe.website.doctype.web_form.web_form.get_web_form_filters": SITE_WEB,
 	"frappe.website.doctype.web_page_view.web_page_view.get_page_view_count": SITE_WEB,
-	"frappe.workflow.doctype.workflow.workflow.get_workflow_state_count": LECTURE_GET_LIST,
 	"frappe.workflow.doctype.workflow_action.workflow_action.apply_action": ECRITURE,
 	"frappe.workflow.doctype.workflow_action.workflow_action.confirm_action": ECRITURE,
 	"frappe.www.contact.send_message": SITE_WEB,

@@ -76,6 +76,7 @@ class Canaris:
 	cibles_b: dict[str, str] = field(default_factory=dict)
 	cibles_a: dict[str, str] = field(default_factory=dict)
 	fichier_b: str = ""
+	etiquette: str = ""
 	plantes: set[str] = field(default_factory=set)
 
 	@property
@@ -197,6 +198,21 @@ def planter(monde) -> Canaris:
 	).insert(ignore_permissions=True)
 	c.cibles_b["File"], c.fichier_b = fichier.name, fichier.file_url
 	c.cibles_b["Comment"] = ben.add_comment("Comment", b).name
+	# A tag of B's agent on the file: its word is B's (it is a name here, not the canary, so that
+	# calls naming it may echo it), its Tag Link row carries the file's title (the canary).
+	c.etiquette = f"{mot}tt"
+	ben.add_tag(c.etiquette)
+	c.cibles_b["Tag"] = c.etiquette
+	c.cibles_b["Tag Link"] = frappe.db.get_value("Tag Link", {"document_name": ben.name, "tag": c.etiquette})
+	# B's agent follows the file: who follows it is B's too (seen by the existence probe).
+	frappe.get_doc(
+		{
+			"doctype": "Document Follow",
+			"ref_doctype": "Beneficiaire",
+			"ref_docname": ben.name,
+			"user": monde.ts_b,
+		}
+	).insert(ignore_permissions=True)
 	c.cibles_b["Version"] = frappe.db.get_value(
 		"Version", {"ref_doctype": "Beneficiaire", "docname": ben.name}
 	)
@@ -233,6 +249,8 @@ class Appel:
 	donnees: str = ""
 	erreur: str = ""
 	exerce: bool = True
+	# The return value alone, for the existence probe.
+	valeur: str = ""
 
 
 def en_texte(valeur) -> str:
@@ -338,6 +356,7 @@ class Sonde:
 			except Exception as error:
 				# A commit reached the database (a DDL statement commits implicitly): stop the sweep.
 				raise TransactionValidee(f"{chemin} {arguments} a validé la transaction") from error
+		appel.valeur = en_texte(retour).lower()
 		appel.donnees = en_texte([retour, dict(frappe.local.response), self.sortants]).lower()
 		appel.texte = appel.donnees + en_texte([frappe.local.message_log, appel.erreur]).lower()
 		return appel
@@ -354,9 +373,10 @@ def parametres(fn) -> dict[str, inspect.Parameter]:
 	}
 
 
-def variantes(fn, canaris: Canaris, cibles: dict[str, str], structure: str) -> list[dict]:
+def variantes(fn, canaris: Canaris, cibles: dict[str, str], structure: str, autrui: str) -> list[dict]:
 	"""Plausible calls: for a method that takes a DocType, one per planted DocType, naming its
-	record (and, when a name is optional, once more without it); otherwise one call."""
+	record (and, when a name is optional, once more without it); otherwise one call. A method that
+	takes a user is asked about `autrui`, the author of the planted records."""
 	params = parametres(fn)
 	communs = {}
 	for nom in params:
@@ -386,6 +406,14 @@ def variantes(fn, canaris: Canaris, cibles: dict[str, str], structure: str) -> l
 			communs[nom] = "2100-12-31"
 		elif nom == "structure":
 			communs[nom] = structure
+		elif nom == "user":
+			communs[nom] = autrui
+		elif nom == "tag":
+			communs[nom] = canaris.etiquette
+		elif nom == "workflow_state_field":
+			communs[nom] = "name"  # a count grouped by name lists the names
+		elif nom == "states":
+			communs[nom] = []
 		elif nom in ("beneficiaire", "accompagnement", "rappel"):
 			if cible := cibles.get(nom.title() if nom != "rappel" else "Rappel"):
 				communs[nom] = cible
@@ -438,6 +466,9 @@ class Resultat:
 	appels: list[Appel] = field(default_factory=list)
 	fuites: list[str] = field(default_factory=list)
 	fuites_accueil: list[str] = field(default_factory=list)
+	fuites_prive: list[str] = field(default_factory=list)
+	existences: list[str] = field(default_factory=list)
+	comparaisons: int = 0
 	temoins: dict[str, bool] = field(default_factory=dict)
 
 
@@ -449,31 +480,70 @@ def methodes_sondees(methodes: dict) -> dict:
 	}
 
 
+@dataclass
+class Parcours:
+	"""One user of A, the records the calls name, and what must never reach them."""
+
+	utilisateur: str
+	cibles: dict[str, str]
+	structure: str
+	autrui: str  # the author of those records, for the methods that take a user
+	noms: set[str]  # names the data handed back may not carry unless the call sent them
+	fuites: list[str]  # where a leak is written down
+	# {name or word sent: what is sent instead}, for the existence probe (none: not probed).
+	absents: dict[str, str] = field(default_factory=dict)
+
+
+def parcours(monde, c: Canaris, resultat: Resultat) -> list[Parcours]:
+	# B's record names must not appear unless the call sent them; the structure's and the users'
+	# names are not secret (they also name A's colleagues' structure in the header).
+	noms_b = {n for d, n in c.cibles_b.items() if d != "Structure"}
+	prive = c.cibles_a["Compte Rendu Prive"]
+
+	def absents(noms) -> dict[str, str]:
+		# The search word last: a Tag's name contains it.
+		return {**{n: f"{n}-absent" for n in sorted(noms, key=len, reverse=True)}, c.mot: "zqxabsent"}
+
+	return [
+		# The Responsable of A (the widest rights in A) against B's records.
+		Parcours(monde.resp_a, c.cibles_b, monde.b, monde.ts_b, noms_b, resultat.fuites, absents(noms_b)),
+		# The Agent d'accueil against A's own confidential values (the structure criterion is the
+		# same for every role; noter() looks for the confidential canary in their answers).
+		Parcours(monde.acc_a, c.cibles_a, monde.a, monde.ts_a2, noms_b | {prive}, resultat.fuites),
+		# A Travailleur social of A, who reads the file and the accompaniment, against the private
+		# report a colleague wrote on it (neither its author nor its delegate).
+		Parcours(
+			monde.ts_a,
+			c.cibles_a,
+			monde.a,
+			monde.ts_a2,
+			noms_b | {prive},
+			resultat.fuites_prive,
+			{prive: f"{prive}-absent"},
+		),
+	]
+
+
 def balayer(monde, resultat: Resultat) -> Resultat:
 	resultat.echecs_import = registre.importer_les_modules()
 	resultat.methodes = methodes = registre.methodes_du_site()
 	with patch("frappe.sendmail"):  # the Notification Log's e-mail: the site has no mail account
 		c = resultat.canaris = planter(monde)
-	# B's record names must not appear unless the call sent them; the structure's and the users'
-	# names are not secret (they also name A's colleagues' structure in the header).
-	noms_b = {n for d, n in c.cibles_b.items() if d != "Structure"}
 	controleurs = {
 		chemin: fn for chemin, fn in methodes.items() if registre.est_une_methode_de_controleur(chemin)
 	}
 	with Sonde() as sonde:
 		resultat.temoins = temoins(sonde, c, monde)
-		for utilisateur in (monde.resp_a, monde.acc_a):
-			accueil = utilisateur == monde.acc_a
-			# The Responsable of A (the widest rights in A) against B's records; the Agent d'accueil
-			# against A's own confidential ones (the structure criterion is the same for every role).
-			cibles, structure = (c.cibles_a, monde.a) if accueil else (c.cibles_b, monde.b)
+		for p in parcours(monde, c, resultat):
 			for chemin, fn in methodes_sondees(methodes).items():
-				for arguments in variantes(fn, c, cibles, structure):
-					noter(resultat, sonde.appeler(chemin, fn, utilisateur, arguments), c, noms_b, accueil)
+				for arguments in variantes(fn, c, p.cibles, p.structure, p.autrui):
+					appel = sonde.appeler(chemin, fn, p.utilisateur, arguments)
+					noter(resultat, appel, c, p, monde)
+					comparer_a_l_absence(resultat, sonde, appel, fn, p)
 			# Controller methods, through run_doc_method on each planted record.
 			for chemin, fn in controleurs.items():
 				methode = chemin.rsplit(".", 1)[1]
-				for doctype, nom in cibles.items():
+				for doctype, nom in p.cibles.items():
 					classe = get_controller(doctype)
 					if (
 						getattr(getattr(classe, methode, None), "__func__", getattr(classe, methode, None))
@@ -482,25 +552,77 @@ def balayer(monde, resultat: Resultat) -> Resultat:
 						continue
 					arguments = {"dt": doctype, "dn": nom, "method": methode}
 					appel = sonde.appeler(
-						"run_doc_method", frappe.handler.run_doc_method, utilisateur, arguments
+						"run_doc_method", frappe.handler.run_doc_method, p.utilisateur, arguments
 					)
 					appel.chemin = chemin
-					noter(resultat, appel, c, noms_b, accueil)
+					noter(resultat, appel, c, p, monde)
 	frappe.db.rollback()
 	if journal := os.environ.get("SUIVI_BALAYAGE_JOURNAL"):
 		# What each call did, for whoever registers a new method (README of tests/securite).
 		with open(journal, "w") as f:
 			for a in resultat.appels:
 				f.write(f"{a.chemin}\t{a.utilisateur}\t{int(a.exerce)}\t{a.arguments}\t{a.erreur[:300]!r}\n")
+			f.write(f"# {resultat.comparaisons} appels refaits sur un enregistrement absent\n")
 	return resultat
 
 
-def noter(resultat: Resultat, appel: Appel, c: Canaris, noms: set[str], accueil: bool) -> None:
+def noter(resultat: Resultat, appel: Appel, c: Canaris, p: Parcours, monde) -> None:
 	resultat.appels.append(appel)
-	if fuite := secrets_interdits(appel, [c.b, c.prive], noms):
-		resultat.fuites.append(f"{appel.chemin} {appel.utilisateur} {appel.arguments} → {fuite}")
-	if accueil and c.confidentiel in appel.texte:
+	if fuite := secrets_interdits(appel, [c.b, c.prive], p.noms):
+		p.fuites.append(f"{appel.chemin} {appel.utilisateur} {appel.arguments} → {fuite}")
+	if p.utilisateur == monde.acc_a and c.confidentiel in appel.texte:
 		resultat.fuites_accueil.append(f"{appel.chemin} {appel.arguments}")
+
+
+# Answers that say nothing: not compared (the same call about a missing record answers the same).
+VIDES = {"null", "[]", "{}", "0", "false", '""', "[[]]", '{"name": null}'}
+
+
+def remplacer(valeur, absents: dict[str, str]):
+	"""The arguments with each planted name (and the search word) replaced by one that exists nowhere."""
+	if isinstance(valeur, str):
+		for nom, absent in absents.items():
+			valeur = valeur.replace(nom, absent)
+		return valeur
+	if isinstance(valeur, dict):
+		return {k: remplacer(v, absents) for k, v in valeur.items()}
+	if isinstance(valeur, list):
+		return [remplacer(v, absents) for v in valeur]
+	return valeur
+
+
+# What differs between two calls whatever they name: the dates and the random names (Frappe's
+# 10-character hashes) of what a call creates. A hash of B's that leaks is seen by noter().
+BRUIT = re.compile(r"\d{4}-\d\d-\d\d[ t]\d\d:\d\d:\d\d(\.\d+)?|\b[0-9a-z]{10}\b")
+
+
+def sans_les_noms(texte: str, noms) -> str:
+	for nom in sorted(noms, key=len, reverse=True):
+		texte = texte.replace(nom.lower(), "‹nom›")
+	return BRUIT.sub("‹›", texte)
+
+
+def comparer_a_l_absence(resultat: Resultat, sonde: Sonde, appel: Appel, fn, p: Parcours) -> None:
+	"""A canary shows a leaked value, not a leaked count or existence: get_count answering 1, or
+	validate_link answering the name, for a record of B. So each call that named a planted record (or
+	searched the canary) and answered something is made again about a record that exists nowhere;
+	both answers must be the same, names aside. A refusal may still differ from « not found » (HTTP
+	403 and 404, as on every path of Frappe): only two answers are compared."""
+	if not p.absents or not appel.exerce or appel.erreur or appel.valeur in VIDES:
+		return
+	envoye = en_texte(appel.arguments)
+	if not any(nom in envoye for nom in p.absents):
+		return
+	absent = sonde.appeler(appel.chemin, fn, p.utilisateur, remplacer(appel.arguments, p.absents))
+	resultat.comparaisons += 1
+	if absent.erreur:
+		return
+	vu = sans_les_noms(appel.valeur, p.absents)
+	attendu = sans_les_noms(absent.valeur, [remplacer(nom, p.absents) for nom in p.absents])
+	if vu != attendu:
+		resultat.existences.append(
+			f"{appel.chemin} {appel.utilisateur} {appel.arguments}: {appel.valeur[:200]} ≠ {absent.valeur[:200]}"
+		)
 
 
 def temoins(sonde: Sonde, c: Canaris, monde) -> dict[str, bool]:
@@ -515,8 +637,8 @@ def temoins(sonde: Sonde, c: Canaris, monde) -> dict[str, bool]:
 		appel = sonde.appeler(
 			"frappe.client.get", frappe.client.get, "Administrator", {"doctype": doctype, "name": nom}
 		)
-		# The Absence has no free text: its name is what would leak.
-		vus[doctype] = (c.b if doctype != "Absence" else nom.lower()) in appel.texte
+		# The Absence has no free text, the Tag is its word: their name is what would leak.
+		vus[doctype] = (c.b if doctype not in ("Absence", "Tag") else nom.lower()) in appel.texte
 	appel = sonde.appeler(
 		"frappe.desk.form.load.getdoc",
 		getdoc,
@@ -612,7 +734,12 @@ def test_chaque_methode_est_exercee_ou_justifiee(balayage):
 	exercees = {a.chemin for a in balayage.appels if a.exerce}
 
 	def propres(chemin: str) -> set[str]:
-		return set(registre.tests_de_la_methode_app(chemin) or ()) - {registre.SONDE, registre.SONDE_ACCUEIL}
+		return set(registre.tests_de_la_methode_app(chemin) or ()) - {
+			registre.SONDE,
+			registre.SONDE_ACCUEIL,
+			registre.SONDE_EXISTENCE,
+			registre.SONDE_PRIVE,
+		}
 
 	non_exercees = sorted(
 		c
@@ -682,3 +809,20 @@ def test_la_sonde_voit_ce_qu_elle_cherche(balayage):
 	"""Each canary is found by its own readers through the same probe (temoins)."""
 	aveugles = [k for k, vu in balayage.temoins.items() if not vu]
 	assert balayage.temoins and not aveugles, f"Canaris introuvables même pour leurs lecteurs : {aveugles}"
+
+
+def test_ni_compte_ni_existence_de_b(balayage):
+	"""Every call that named a record of B (or searched B's canary) and answered, answers the same
+	about a record that exists nowhere: no count, no « exists », no follower (comparer_a_l_absence)."""
+	assert balayage.comparaisons > 100
+	assert not balayage.existences, "Réponses qui trahissent un enregistrement de B :\n" + "\n".join(
+		balayage.existences[:40]
+	)
+
+
+def test_aucun_compte_rendu_prive_d_un_collegue(balayage):
+	"""A Travailleur social of A reads the file and the accompaniment, never the private report a
+	colleague wrote on it: not its text, not its name, by any method of the site."""
+	assert not balayage.fuites_prive, "Compte rendu privé lu par un collègue :\n" + "\n".join(
+		balayage.fuites_prive[:40]
+	)

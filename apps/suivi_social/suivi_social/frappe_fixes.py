@@ -63,6 +63,11 @@ has a regression test; drop it once the pinned Frappe tag carries the fix.
    overridden in overrides.py for the same reason (tests/securite/test_ecritures_masquees.py; found
    by tests/securite/test_balayage.py).
 
+9. The form's « Connexions » (frappe.desk.notifications.get_open_count) counts the records linked
+   to a document with get_all: a Travailleur social opening an accompaniment saw « Compte rendu
+   privé : 1 », a report a colleague wrote and never shared. The linked records are counted
+   through get_list, as the list they open (tests/securite/test_methodes_sans_controle.py).
+
 Each fix checks the Frappe version it was written for (FRAPPE_VERSION_VERIFIEE): on another
 version the app refuses to start until the security suite has been re-run (README, « Changer de
 version de Frappe »)."""
@@ -74,7 +79,7 @@ from functools import cached_property
 
 import frappe
 from frappe import _
-from frappe.desk import query_report, reportview
+from frappe.desk import notifications, query_report, reportview
 from frappe.desk.form import save
 from frappe.exceptions import FrappeTypeError
 from frappe.model.db_query import DatabaseQuery
@@ -497,6 +502,18 @@ def masquer_les_ecritures_rest() -> None:
 		par_endpoint[masque] = par_endpoint.pop(endpoint)
 
 
+def _get_doc_count(doctype, filters):
+	"""notifications.get_doc_count through get_list (fix 9); a DocType the user may not list counts 0."""
+	try:
+		noms = frappe.get_list(
+			doctype, fields="name", filters=filters, limit=100, distinct=True, ignore_ifnull=True, order_by=""
+		)
+	except frappe.PermissionError:
+		frappe.clear_last_message()
+		return 0
+	return len(noms)
+
+
 # (owner, attribute, replacement): each fix of this module that replaces one of Frappe's functions.
 REMPLACEMENTS = (
 	(save, "send_updated_docs", _send_updated_docs),
@@ -509,6 +526,7 @@ REMPLACEMENTS = (
 	(reportview, "handle_duration_fieldtype_values", _handle_duration_fieldtype_values),
 	(query_report, "get_report_doc", _get_report_doc),
 	(printview, "get_rendered_template", _get_rendered_template),
+	(notifications, "get_doc_count", _get_doc_count),
 )
 
 

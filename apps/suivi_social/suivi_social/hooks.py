@@ -53,6 +53,9 @@ permission_query_conditions = {
 	"View Log": "suivi_social.permissions.structure.query_conditions",
 	# A private report's history is read only by who reads the report (permissions/versions.py).
 	"Version": "suivi_social.permissions.versions.query_conditions",
+	# Tags: with the record they are put on (permissions/etiquettes.py).
+	"Tag Link": "suivi_social.permissions.etiquettes.query_conditions",
+	"Tag": "suivi_social.permissions.etiquettes.tag_query_conditions",
 	**{doctype: "suivi_social.permissions.structure.query_conditions" for doctype in STRUCTURE_DOCTYPES},
 }
 
@@ -73,6 +76,8 @@ has_permission = {
 	"File": "suivi_social.permissions.pieces_jointes.has_permission",
 	"View Log": "suivi_social.permissions.structure.has_permission",
 	"Version": "suivi_social.permissions.versions.has_permission",
+	"Tag Link": "suivi_social.permissions.etiquettes.has_permission",
+	"Tag": "suivi_social.permissions.etiquettes.tag_has_permission",
 	# A number card that sums a field the user may not read (the aids' amounts) is not theirs, so
 	# the workspace does not list it for them (dossiers/tableau_de_bord.py).
 	"Number Card": [
@@ -202,6 +207,19 @@ override_whitelisted_methods = {
 	"frappe.core.doctype.doctype.doctype.get_row_size_utilization": "suivi_social.personnalisation.api.get_row_size_utilization",
 	# Frappe's zip of files checks no permission hook: confidential attachments (permissions/pieces_jointes.py).
 	"frappe.core.api.file.zip_files": "suivi_social.permissions.pieces_jointes.zip_files",
+	# Reads and writes of other structures' records without a check (overrides.py, end of file).
+	"frappe.workflow.doctype.workflow.workflow.get_workflow_state_count": "suivi_social.overrides.get_workflow_state_count",
+	"frappe.desk.doctype.tag.tag.get_tagged_docs": "suivi_social.overrides.get_tagged_docs",
+	"frappe.desk.doctype.tag.tag.add_tag": "suivi_social.overrides.add_tag",
+	"frappe.desk.doctype.tag.tag.add_tags": "suivi_social.overrides.add_tags",
+	"frappe.desk.doctype.tag.tag.remove_tag": "suivi_social.overrides.remove_tag",
+	"frappe.desk.like.toggle_like": "suivi_social.overrides.toggle_like",
+	"frappe.desk.form.document_follow.get_follow_users": "suivi_social.overrides.get_follow_users",
+	"frappe.desk.form.document_follow.follow_document": "suivi_social.overrides.follow_document",
+	"frappe.desk.form.document_follow.unfollow_document": "suivi_social.overrides.unfollow_document",
+	"frappe.client.validate_link": "suivi_social.overrides.validate_link",
+	"frappe.desk.doctype.event.event.get_events": "suivi_social.overrides.get_events",
+	"frappe.email.relink": "suivi_social.overrides.relink",
 }
 
 # Fixes to Frappe itself (suivi_social/frappe_fixes.py), applied in every process.

@@ -186,3 +186,166 @@ def get_group_by_count(doctype: str, current_filters: str, field: str) -> list[d
 		{"doctype": doctype},
 		as_dict=True,
 	)
+
+
+# Found by the second review of the sweep's Frappe methods: each read or wrote B's records with
+# get_all, raw SQL or no check at all (tests/securite/test_methodes_sans_controle.py, test_etiquettes.py).
+
+
+@frappe.whitelist()
+def get_workflow_state_count(doctype: str, workflow_state_field: str, states) -> list[dict] | None:
+	"""Counted every structure's records with get_all, grouped by any column the client names: a user
+	of A listed B's « nom_usage » values with their counts, the Agent d'accueil any confidential field's
+	values. Counted through get_list: the structure criterion applies, and a grouping on a field the
+	user may not read is refused (frappe_fixes, fix 2)."""
+	frappe.has_permission(doctype=doctype, ptype="read", throw=True)
+	states = liste_de_textes(states, "states")
+	if workflow_state_field not in frappe.get_meta(doctype).get_valid_columns():
+		return None
+	result = frappe.get_list(
+		doctype,
+		fields=[workflow_state_field, "count(*) as count"],
+		filters={workflow_state_field: ["not in", states]},
+		group_by=workflow_state_field,
+		order_by="",
+		limit_page_length=0,
+	)
+	return [r for r in result if r[workflow_state_field]]
+
+
+@frappe.whitelist()
+def get_tagged_docs(doctype: str, tag: str) -> list[tuple]:
+	"""Named every record of the DocType whose tags match (frappe.qb, no record check): the names of
+	B's files, and which of them carry a tag. Read through get_list."""
+	return frappe.get_list(doctype, filters={"_user_tags": ["like", tag]}, fields=["name"], as_list=True)
+
+
+def verifier_lecture(doctype: str, name: str) -> None:
+	if not frappe.has_permission(doctype, "read", name):
+		frappe.throw(
+			_("Vous n'avez pas accès à ce document : {0} {1}.").format(_(doctype), name),
+			frappe.PermissionError,
+		)
+
+
+@frappe.whitelist(methods=["POST"])
+def add_tag(tag: str, dt: str, dn: str, color=None) -> str:
+	"""Frappe writes the tag with raw SQL on any record, without a check: a user of A tagged B's files
+	(and created Tag Link rows that carry their titles). The form lets whoever reads a record tag it."""
+	from frappe.desk.doctype.tag import tag as tags
+
+	verifier_lecture(dt, dn)
+	return tags.add_tag(tag, dt, dn, color)
+
+
+@frappe.whitelist(methods=["POST"])
+def add_tags(tags, dt: str, docs, color=None) -> None:
+	from frappe.desk.doctype.tag import tag as module
+
+	tags, docs = liste_de_textes(tags, "tags"), liste_de_textes(docs, "docs")
+	for dn in docs:
+		verifier_lecture(dt, dn)
+	module.add_tags(tags, dt, docs, color)
+
+
+def liste_de_textes(valeur, parametre: str) -> list[str]:
+	"""A JSON list of names or words from the request (Frappe's json.loads answered HTTP 500)."""
+	from suivi_social.durcissement import lire_json, parametre_invalide
+
+	valeur = lire_json(valeur, parametre) if isinstance(valeur, str) else valeur
+	if not isinstance(valeur, list) or not all(isinstance(v, str) for v in valeur):
+		parametre_invalide(_("Paramètre « {0} » : une liste de textes est attendue.").format(parametre))
+	return valeur
+
+
+@frappe.whitelist(methods=["POST"])
+def remove_tag(tag: str, dt: str, dn: str) -> None:
+	from frappe.desk.doctype.tag import tag as tags
+
+	verifier_lecture(dt, dn)
+	tags.remove_tag(tag, dt, dn)
+
+
+@frappe.whitelist(methods=["POST"])
+def toggle_like(doctype: str, name: str, add=False) -> None:
+	"""Frappe writes the like and a « Liked » comment on any record, without a check: a user of A
+	commented B's files (and learnt which names exist)."""
+	from frappe.desk import like
+
+	verifier_lecture(doctype, name)
+	like.toggle_like(doctype, name, add)
+
+
+@frappe.whitelist()
+def get_follow_users(doctype: str, doc_name: str) -> list[dict]:
+	"""Named the users who follow any record (get_all): B's agents, for B's files."""
+	from frappe.desk.form import document_follow
+
+	if not frappe.has_permission(doctype, "read", doc_name):
+		return []
+	return document_follow.get_follow_users(doctype, doc_name)
+
+
+@frappe.whitelist()
+def validate_link(doctype: str, docname: str, fields=None) -> dict:
+	"""Answered the name of any existing record to whoever may select its DocType: a user of A learnt
+	which of B's file numbers exist (TB-00012…). A record the user may not select is answered as a
+	missing one (its fields were already read through get_list)."""
+	values = client.validate_link(doctype, docname, fields)
+	if (
+		values.get("name")
+		and doctype != "DocType"
+		and not (
+			frappe.has_permission(doctype, "select", docname)
+			or frappe.has_permission(doctype, "read", docname)
+		)
+	):
+		frappe.clear_last_message()
+		return frappe._dict(name=None)
+	return values
+
+
+@frappe.whitelist()
+def get_events(start, end, user=None, for_reminder=False, filters=None) -> list:
+	"""Frappe's calendar of Events takes the user whose private events it lists from the request: a
+	user of A read the private events (subject, description) of B's agents. Always the caller's."""
+	from frappe.desk.doctype.event import event
+
+	return event.get_events(start, end, frappe.session.user, for_reminder, filters)
+
+
+@frappe.whitelist(methods=["POST"])
+def follow_document(doctype: str, doc_name: str, user: str):
+	"""Frappe takes the follower from the request and checks nothing: a user of A made B's agents
+	follow (or unfollow, below) any file, and learnt from the answer whether they followed it. The
+	desk only ever sends its own user; a file followed must be readable."""
+	from frappe.desk.form import document_follow
+
+	verifier_suivi(doctype, doc_name, user)
+	return document_follow.follow_document(doctype, doc_name, user)
+
+
+@frappe.whitelist(methods=["POST"])
+def unfollow_document(doctype: str, doc_name: str, user: str) -> int:
+	from frappe.desk.form import document_follow
+
+	verifier_suivi(doctype, doc_name, user)
+	return document_follow.unfollow_document(doctype, doc_name, user)
+
+
+def verifier_suivi(doctype: str, doc_name: str, user: str) -> None:
+	if user != frappe.session.user:
+		frappe.throw(_("Vous ne pouvez suivre un document que pour vous-même."), frappe.PermissionError)
+	verifier_lecture(doctype, doc_name)
+
+
+@frappe.whitelist(methods=["POST"])
+def relink(name: str, reference_doctype: str | None = None, reference_name: str | None = None) -> None:
+	"""Frappe rewrote any Communication's link with raw SQL, without a check: a user of A could move
+	B's e-mails onto A's file, where A reads them, or A's onto B's. Both ends must now be the user's."""
+	from frappe import email
+
+	frappe.get_doc("Communication", name).check_permission("write")
+	if reference_doctype or reference_name:
+		verifier_lecture(reference_doctype, reference_name)
+	email.relink(name, reference_doctype, reference_name)

@@ -58,6 +58,7 @@ def seed() -> None:
 		pieces_jointes,
 	)
 	from suivi_social.personnalisation import droits as droits_de_personnalisation
+	from suivi_social.setup.espaces import reserver_espaces_frappe
 	from suivi_social.structures.catalogue import seed_catalogue
 
 	create_roles()
@@ -80,6 +81,8 @@ def seed() -> None:
 	# The reception search's index tables (a new site; existing ones get them filled by the patch
 	# index_recherche_accueil, which install marks as done without running).
 	creer_index_de_recherche()
+	# Agents' sidebars show the app's workspaces, not Frappe's own (setup/espaces.py).
+	reserver_espaces_frappe()
 
 
 def enregistrer_durees_des_journaux() -> None:

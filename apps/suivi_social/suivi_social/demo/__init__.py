@@ -49,6 +49,20 @@ USERS = [
 
 def create_demo_data() -> None:
 	frappe.set_user("Administrator")
+	# The registry is written once at the end: each frappe.db.set_default of a site-wide default
+	# clears the whole site cache (frappe/defaults.py _clear_cache), metas included, which made
+	# every following insert reload them (about a second per record).
+	frappe.flags.demo_a_enregistrer = []
+	try:
+		_creer_donnees()
+	finally:
+		a_enregistrer, frappe.flags.demo_a_enregistrer = frappe.flags.demo_a_enregistrer, None
+		if a_enregistrer:
+			frappe.db.set_default(REGISTRY_KEY, json.dumps(_registry() + a_enregistrer))
+	frappe.db.commit()
+
+
+def _creer_donnees() -> None:
 	for values in STRUCTURES:
 		_ensure("Structure", values["raison_sociale"], {"doctype": "Structure", **values})
 	for email, first_name, last_name, role, structures in USERS:
@@ -67,8 +81,37 @@ def create_demo_data() -> None:
 	_ensure_conservation()
 	_ensure_journaux()
 	_ensure_pieces_jointes()
+	_ensure_trois_ans_d_activite()
+	_ensure_effacement_rgpd()
 	_ensure_double_authentification()
-	frappe.db.commit()
+
+
+# --- Three years of a CCAS, written in bulk (demo/volume.py) -----------------------------------
+#
+# About 280 generated files with their accompaniments, appointments and rappels: remembered as one
+# entry of the registry (LOT, its key), their names kept under that key, deleted together.
+
+LOT = "Lot de démonstration"
+VOLUME_KEY = "suivi_social_demo_volume"
+
+
+def _ensure_trois_ans_d_activite() -> None:
+	from suivi_social.demo import volume
+
+	if frappe.db.get_default(VOLUME_KEY):
+		return
+	frappe.db.set_default(VOLUME_KEY, json.dumps(volume.creer()))
+	_remember(LOT, VOLUME_KEY)
+
+
+def _ensure_effacement_rgpd() -> None:
+	"""A file erased at the person's request by the Responsable (rgpd/demo.py). Once only."""
+	from suivi_social.rgpd.demo import effacer_un_dossier_de_demonstration
+
+	if any(doctype == "Effacement RGPD" for doctype, _name in _registry()):
+		return
+	if effacement := effacer_un_dossier_de_demonstration():
+		_remember("Effacement RGPD", effacement)
 
 
 # The demo's Responsable and Administrateur log in with a code (durcissement.py): the key of their
@@ -276,18 +319,29 @@ def _ensure_dossier(structure: str, referent: str, personne: dict, accompagnemen
 def clear_demo_data() -> None:
 	frappe.set_user("Administrator")
 	for doctype, name in reversed(_registry()):
-		if frappe.db.exists(doctype, name):
+		if doctype == LOT:
+			from suivi_social.demo import volume
+
+			volume.effacer(json.loads(frappe.db.get_default(name) or "{}"))
+			frappe.db.set_default(name, "")
+		elif frappe.db.exists(doctype, name):
 			frappe.delete_doc(doctype, name, ignore_permissions=True, force=True, delete_permanently=True)
+			# Its comments (attachments added…): Frappe deletes them in a background job, which a
+			# demo site built from the command line may never run.
+			frappe.db.delete("Comment", {"reference_doctype": doctype, "reference_name": name})
 	frappe.db.set_default(REGISTRY_KEY, "[]")
 	frappe.db.set_default(CONSERVATION_KEY, "")
 	frappe.db.commit()
 
 
 def _registry() -> list[list[str]]:
-	return json.loads(frappe.db.get_default(REGISTRY_KEY) or "[]")
+	return json.loads(frappe.db.get_default(REGISTRY_KEY) or "[]") + (frappe.flags.demo_a_enregistrer or [])
 
 
 def _remember(doctype: str, name: str) -> None:
+	if frappe.flags.demo_a_enregistrer is not None:
+		frappe.flags.demo_a_enregistrer.append([doctype, name])
+		return
 	records = _registry()
 	records.append([doctype, name])
 	frappe.db.set_default(REGISTRY_KEY, json.dumps(records))

@@ -306,12 +306,22 @@ def validate_link(doctype: str, docname: str, fields=None) -> dict:
 
 
 @frappe.whitelist()
-def get_events(start, end, user=None, for_reminder=False, filters=None) -> list:
+def get_events(
+	start: str,
+	end: str,
+	user: str | None = None,
+	for_reminder: bool = False,
+	filters: str | dict | list | None = None,
+) -> list:
 	"""Frappe's calendar of Events takes the user whose private events it lists from the request: a
-	user of A read the private events (subject, description) of B's agents. Always the caller's."""
+	user of A read the private events (subject, description) of B's agents. Always the caller's.
+	Typed, and the filters read as JSON here: Frappe's json.loads answered HTTP 500."""
 	from frappe.desk.doctype.event import event
 
-	return event.get_events(start, end, frappe.session.user, for_reminder, filters)
+	from suivi_social.durcissement import lire_json
+
+	filtres = lire_json(filters, "filters") if isinstance(filters, str) else filters
+	return event.get_events(start, end, frappe.session.user, for_reminder, filtres)
 
 
 @frappe.whitelist(methods=["POST"])

@@ -2,11 +2,9 @@
 and the dev server that serves every site by name (suivi_social/setup/serveur.py)."""
 
 import json
-import os
 import secrets
 import subprocess
 import sys
-import tempfile
 from unittest.mock import patch
 
 import frappe
@@ -17,6 +15,7 @@ from suivi_social.setup import ccas, serveur
 from suivi_social.setup.ccas import ProvisionnementRefuse, provisionner
 from tests.conftest import BENCH, SITES, TEST_SITE, as_user
 from tests.factories import make_user
+from tests.outils_bench import bench_env, supprimer_site
 
 STRUCTURE = "CCAS de Zéphyrville"
 RESPONSABLE_EMAIL = "marie.dupont@zephyrville.fr"
@@ -323,46 +322,6 @@ print(json.dumps({
 """
 
 
-def bench_env() -> dict:
-	env = dict(os.environ)
-	env["PATH"] = f"{BENCH / 'bench-cli' / 'bin'}:{BENCH / 'env' / 'bin'}:{env['PATH']}"
-	return env
-
-
-def supprimer_site(site: str) -> None:
-	if not (SITES / site).exists():
-		return
-	# The MariaDB admin account ./suivi uses (ensure_db_admin): given in the environment, or its own.
-	if os.environ.get("SUIVI_DB_ROOT_USER"):
-		admin = {
-			"DB_ROOT_USER": os.environ["SUIVI_DB_ROOT_USER"],
-			"DB_ROOT_PASSWORD": os.environ.get("SUIVI_DB_ROOT_PASSWORD", ""),
-		}
-	else:
-		fichier = (BENCH / "config" / "db_admin.env").read_text()
-		admin = dict(line.split("=", 1) for line in fichier.split() if "=" in line)
-	with tempfile.TemporaryDirectory() as archives:
-		subprocess.run(
-			[
-				"bench",
-				"drop-site",
-				site,
-				"--db-root-username",
-				admin["DB_ROOT_USER"],
-				"--db-root-password",
-				admin["DB_ROOT_PASSWORD"],
-				"--no-backup",
-				"--force",
-				"--archived-sites-path",
-				archives,
-			],
-			cwd=BENCH,
-			env=bench_env(),
-			check=True,
-			capture_output=True,
-		)
-
-
 def nouveau_ccas(*args: str, mot_de_passe: str) -> subprocess.CompletedProcess:
 	return subprocess.run(
 		[str(BENCH / "suivi"), "new-ccas", *args],
@@ -417,6 +376,10 @@ def test_suivi_new_ccas_cree_un_site_servi_sous_son_nom():
 		)
 		# Rappels and notifications run on a real CCAS site (the wizard turns the scheduler on).
 		assert reglages["enable_scheduler"] == 1
+		# Its backups are encrypted with a key of its own, which the command never prints.
+		assert reglages["encrypt_backup"] == 1
+		cle = json.loads((SITES / SITE_E2E / "site_config.json").read_text())["backup_encryption_key"]
+		assert cle not in creation.stdout + creation.stderr
 		roles = site["utilisateurs"]["marie.dupont@essai-ci.fr"]
 		# The new site's first desk user: Responsable, never System Manager.
 		assert RESPONSABLE in roles and "System Manager" not in roles

@@ -136,4 +136,41 @@ def serve_sites(port, no_reload):
 	serveur.serve(port, no_reload)
 
 
-commands = [import_legacy, nouvelle_structure_ccas, serve_sites]
+@click.command("sauvegarder")
+@click.option(
+	"--backup-path", "dossier", help="Dossier des sauvegardes (par défaut : private/backups de chaque site)."
+)
+@pass_context
+def sauvegarder(context, dossier):
+	"""Sauvegarde chiffrée de chaque site (--site all : tous), base et fichiers : la sauvegarde de
+	Frappe (bench backup --with-files --compress, chiffrée par gpg), puis une vérification que chaque
+	fichier est bien chiffré. Code de sortie 1 si un site n'a pas pu être sauvegardé."""
+	import frappe
+
+	from suivi_social.setup.sauvegardes import SauvegardeImpossible
+	from suivi_social.setup.sauvegardes import sauvegarder as sauvegarder_le_site
+
+	dossier = dossier and chemin_de_l_appelant(dossier)
+	echecs = []
+	for site in context.sites:
+		frappe.init(site=site)
+		try:
+			frappe.connect()
+			fichiers = sauvegarder_le_site(dossier)
+			click.echo(f"Site {site} sauvegardé (chiffré) :")
+			for fichier in fichiers.values():
+				click.echo(f"  {fichier}")
+		except SauvegardeImpossible as erreur:
+			click.secho(str(erreur), fg="red", err=True)
+			echecs.append(site)
+		except Exception as erreur:
+			click.secho(f"La sauvegarde du site {site} a échoué : {erreur!r}", fg="red", err=True)
+			echecs.append(site)
+		finally:
+			frappe.destroy()
+	if echecs:
+		click.secho(f"Sites non sauvegardés : {', '.join(echecs)}", fg="red", err=True)
+		sys.exit(1)
+
+
+commands = [import_legacy, nouvelle_structure_ccas, serve_sites, sauvegarder]

@@ -59,6 +59,7 @@ def seed() -> None:
 	)
 	from suivi_social.personnalisation import droits as droits_de_personnalisation
 	from suivi_social.setup.espaces import reserver_espaces_frappe
+	from suivi_social.setup.sauvegardes import activer_sauvegardes_chiffrees
 	from suivi_social.structures.catalogue import seed_catalogue
 
 	create_roles()
@@ -83,6 +84,8 @@ def seed() -> None:
 	creer_index_de_recherche()
 	# Agents' sidebars show the app's workspaces, not Frappe's own (setup/espaces.py).
 	reserver_espaces_frappe()
+	# Encrypted backups kept N days, a key per site (setup/sauvegardes.py).
+	activer_sauvegardes_chiffrees()
 
 
 def enregistrer_durees_des_journaux() -> None:

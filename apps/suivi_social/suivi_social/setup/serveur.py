@@ -77,8 +77,15 @@ def application(sites_path: str = "."):
 	return SiteParNom(app, sites_path, site_par_defaut)
 
 
+# The demo server answers this machine only. Frappe's `bench serve` (frappe/app.py `serve`) binds
+# 0.0.0.0 with the Werkzeug debugger on: anyone on the network who guesses or reads the debugger PIN
+# runs code on the machine. Production is ./suivi production (gunicorn behind nginx), never this.
+ADRESSE_D_ECOUTE = "127.0.0.1"
+
+
 def serve(port: int, no_reload: bool = False, sites_path: str = ".") -> None:
-	"""What `bench serve` does (frappe.app.serve), with `application` above."""
+	"""What `bench serve` does (frappe.app.serve), with `application` above, on loopback only and
+	without the interactive debugger (tracebacks still go to the terminal and to Error Log)."""
 	from werkzeug.serving import run_simple
 
 	log = logging.getLogger("werkzeug")
@@ -87,12 +94,12 @@ def serve(port: int, no_reload: bool = False, sites_path: str = ".") -> None:
 	if en_ci:
 		log.setLevel(logging.ERROR)
 	run_simple(
-		"0.0.0.0",
+		ADRESSE_D_ECOUTE,
 		int(port),
 		application(sites_path),
 		exclude_patterns=["test_*"],
 		use_reloader=not (no_reload or en_ci),
-		use_debugger=not en_ci,
-		use_evalex=not en_ci,
+		use_debugger=False,
+		use_evalex=False,
 		threaded=True,
 	)

@@ -8,6 +8,8 @@ const DELAI_FRAPPE_MS = 250;
 
 frappe.pages["accueil"].on_page_load = function (wrapper) {
 	const page = frappe.ui.make_app_page({ parent: wrapper, title: __("Accueil"), single_column: true });
+	// The page's title is its first-level heading, each result's name a second-level one (RGAA 9.1).
+	page.$title_area.find(".title-text").attr("aria-level", 1);
 	wrapper.accueil = new Accueil(page);
 };
 
@@ -107,7 +109,7 @@ class Accueil {
 			.xcall(API + "chercher", { texte, archives })
 			.then((reponse) => {
 				// A slower answer to an earlier query never replaces the latest one.
-				if (numero === this.numero) this.afficher(texte, reponse);
+				if (numero === this.numero) this.afficher(texte, reponse, rafraichir);
 			})
 			.catch(() => {
 				this.cle = null; // the same text may be tried again
@@ -115,10 +117,13 @@ class Accueil {
 		return this.en_cours;
 	}
 
-	afficher(texte, { resultats, invite, nouveau_dossier }) {
+	afficher(texte, { resultats, invite, nouveau_dossier }, rafraichir = false) {
 		this.resultats = resultats;
 		this.$liste.html(resultats.map((r, i) => this.resultat(r, i)).join(""));
-		if (invite) {
+		if (rafraichir) {
+			// The results refreshed after an action: the live region keeps saying what the action did
+			// (« Message laissé à … »), which a screen reader would otherwise never read.
+		} else if (invite) {
 			this.annoncer(invite);
 		} else if (!resultats.length) {
 			this.annoncer(__("Aucun dossier ne correspond à « {0} ».", [texte]));
@@ -186,7 +191,7 @@ class Accueil {
 		return `
 			<li class="accueil-resultat${r.archive || r.decede ? " accueil-resultat-clos" : ""}" id="${id}"
 				tabindex="${i === 0 ? 0 : -1}" aria-labelledby="${id}-nom" aria-describedby="${id}-identite">
-				<h3 class="accueil-nom" id="${id}-nom">${e(r.nom_complet || r.name)} ${etiquettes.join(" ")}</h3>
+				<h2 class="accueil-nom" id="${id}-nom">${e(r.nom_complet || r.name)} ${etiquettes.join(" ")}</h2>
 				<p class="accueil-identite" id="${id}-identite">${identite.join(" · ")}</p>
 				<dl class="accueil-details">
 					${details.map(([dt, dd]) => `<div><dt>${dt}</dt><dd>${dd}</dd></div>`).join("")}
@@ -477,6 +482,8 @@ class Accueil {
 			this.dialogue_ouvert = false;
 			this.aller(this.courant || 0);
 		};
+		// Under the page's results (level 2), Frappe's h4 title would skip a level (RGAA 9.1).
+		d.$wrapper.find(".modal-title").attr("aria-level", 2);
 		// Called once the dialog is shown, after Frappe focused its first input: the field to type in.
 		d.on_page_show = () => d.get_field(premier).$input.trigger("focus");
 		d.show();

@@ -79,6 +79,25 @@ def test_seuls_admin_et_responsable_importent(monde):
 		assert nouvel_import(monde.b).structure == monde.b
 
 
+def test_l_administrateur_lance_un_import(monde):
+	"""The Administrateur Suivi social is agent of no structure: launching was refused (« Lancé par :
+	… n'est pas un agent de la structure »), found by tests/navigateur/test_parcours_import.py."""
+	admin = make_user("admin-suivi@test.fr", ADMINISTRATEUR)
+	with as_user(admin):
+		doc = nouvel_import(monde.a, agent=monde.ts_a)
+		execution.preparer(doc)
+		doc.save()
+		execution.analyser(doc)
+		execution.lancer(doc)
+		assert (doc.statut, doc.lance_par) == ("En attente", admin)
+	# Naming someone else who is not an agent of the structure is still refused.
+	with as_user(monde.resp_a):
+		autre = nouvel_import(monde.a, agent=monde.ts_a)
+		autre.lance_par = admin
+		with pytest.raises(frappe.ValidationError, match="n'est pas un agent"):
+			autre.save()
+
+
 def test_un_responsable_importe_seulement_dans_sa_structure(monde):
 	with as_user(monde.resp_a), pytest.raises((frappe.PermissionError, HorsStructure)):
 		nouvel_import(monde.b)

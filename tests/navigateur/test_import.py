@@ -80,6 +80,19 @@ def dossier_existant(nom: str = "Bernard", prenoms: str = "Lucienne", naissance:
 	return existant
 
 
+def televerser_le_classeur(page, chemin) -> str:
+	"""The workbook, private (the default of the upload dialog), in the new import's « Fichier »
+	field: the import is saved at once; returns its name."""
+	page.locator(".frappe-control[data-fieldname='fichier']:visible button.btn-attach").click()
+	televersement = boite(page)
+	televersement.locator(".file-uploader input[type='file']").set_input_files(str(chemin))
+	expect(televersement.locator(".file-preview")).to_contain_text(chemin.name)
+	televersement.locator(".modal-footer .btn-primary").click()
+	nom = attendre_enregistre(page, "import-classeur")
+	formulaire_pret(page, "Import Classeur")
+	return nom
+
+
 def bouton(page, libelle: str):
 	"""A button of the form's toolbar (the steps of the import)."""
 	return page.locator(".page-head:visible").get_by_role("button", name=libelle, exact=True)
@@ -128,14 +141,7 @@ def test_import_d_un_classeur_par_le_responsable(onglet, roles, travailleur, tmp
 	expect(champ(page, "structure")).to_have_value(STRUCTURE)
 	capture(page, "import-1-nouveau")
 
-	# The workbook, private (the default of the upload dialog); the import is saved at once.
-	page.locator(".frappe-control[data-fieldname='fichier']:visible button.btn-attach").click()
-	televersement = boite(page)
-	televersement.locator(".file-uploader input[type='file']").set_input_files(str(chemin))
-	expect(televersement.locator(".file-preview")).to_contain_text(NOM_FICHIER)
-	televersement.locator(".modal-footer .btn-primary").click()
-	nom = attendre_enregistre(page, "import-classeur")
-	formulaire_pret(page, "Import Classeur")
+	nom = televerser_le_classeur(page, chemin)
 
 	# « Analyser le classeur »: each sheet, its columns, sample values and proposed field.
 	bouton(page, "Analyser le classeur").click()

@@ -76,17 +76,19 @@ def chercher(page, texte: str):
 	return page.locator(".accueil-resultat")
 
 
-def verifier_rien_de_confidentiel(page, surveillance):
+def verifier_rien_de_confidentiel(
+	page, surveillance, valeurs=(NIR, NIR[:13], MUTUELLE, COMPTE_RENDU, *MONTANTS)
+):
 	visible = texte_visible(page)
 	reponses = [corps for url, corps in surveillance.reponses if "suivi_social.accueil.api.chercher" in url]
 	assert reponses, "La page n'a pas appelé suivi_social.accueil.api.chercher"
 	dom = page.content()
-	for valeur in (NIR, NIR[:13], MUTUELLE, COMPTE_RENDU, *MONTANTS):
+	for valeur in valeurs:
 		assert valeur not in visible, f"Valeur confidentielle affichée : « {valeur} »"
 		assert valeur not in dom, f"Valeur confidentielle dans la page : « {valeur} »"
 	# No amount field at all in what the server sent (the page's script names them, for the roles
 	# that read them).
-	for valeur in (NIR, NIR[:13], MUTUELLE, COMPTE_RENDU, *MONTANTS, "montant"):
+	for valeur in (*valeurs, "montant"):
 		for corps in reponses:
 			assert valeur not in corps, f"Valeur confidentielle reçue par le navigateur : « {valeur} »"
 

@@ -13,14 +13,14 @@ LIBELLE = "Bailleur social"
 CHAMP = "custom_bailleur_social"  # Customize Form names a new field after its label
 
 
-def supprimer_le_champ() -> None:
+def supprimer_le_champ(fieldname: str = CHAMP) -> None:
 	frappe.db.rollback()
 	for name in frappe.get_all(
-		"Custom Field", filters={"dt": "Beneficiaire", "fieldname": CHAMP}, pluck="name"
+		"Custom Field", filters={"dt": "Beneficiaire", "fieldname": fieldname}, pluck="name"
 	):
 		frappe.delete_doc("Custom Field", name, ignore_permissions=True, force=True)
-	if frappe.db.has_column("Beneficiaire", CHAMP):
-		frappe.db.sql_ddl(f"alter table `tabBeneficiaire` drop column `{CHAMP}`")
+	if frappe.db.has_column("Beneficiaire", fieldname):
+		frappe.db.sql_ddl(f"alter table `tabBeneficiaire` drop column `{fieldname}`")
 	frappe.db.commit()
 	frappe.clear_cache(doctype="Beneficiaire")
 
@@ -39,6 +39,25 @@ def personnaliser_le_formulaire(page, base_url: str, doctype: str) -> None:
 	formulaire_pret(page, "Customize Form")
 
 
+def ajouter_un_champ_texte(page, libelle: str, prefixe: str) -> None:
+	"""In the open form builder of Bénéficiaire: « Add field » under the first column of the first
+	section, type « Données », its label, then « Mettre à Jour »."""
+	colonne = page.locator(".form-builder-container .column:visible").first
+	colonne.hover()
+	colonne.locator(".add-new-field-btn button").click()
+	page.locator("#autocomplete-area input.search-input:visible").fill("Donn")
+	page.locator("#autocomplete-area .combo-box-option:visible", has_text="Données").first.click()
+	proprietes = page.locator(".form-builder-container .frappe-control[data-fieldname='label']:visible")
+	proprietes.locator("input").fill(libelle)
+	expect(colonne.locator(".field", has_text=libelle)).to_be_visible()
+	capture(page, f"{prefixe}-1-champ-ajoute")
+
+	page.locator(".page-head:visible .primary-action", has_text="Mettre à Jour").click()
+	expect(page.locator(".alert-message", has_text="Bénéficiaire mis(e) à jour")).to_be_visible()
+	attendre_requetes(page)
+	capture(page, f"{prefixe}-2-formulaire-mis-a-jour")
+
+
 def test_le_responsable_ajoute_un_champ_au_dossier(onglet, roles, monde_nv, champ_du_navigateur):
 	page = onglet("responsable")
 	personnaliser_le_formulaire(page, roles.base_url, "Beneficiaire")
@@ -55,22 +74,7 @@ def test_le_responsable_ajoute_un_champ_au_dossier(onglet, roles, monde_nv, cham
 	expect(menu.locator(".dropdown-item", has_text="Trim Table")).to_have_count(0)
 	expect(menu.locator(".dropdown-item", has_text="Définir les Autorisations")).to_have_count(0)
 	page.keyboard.press("Escape")
-
-	# « Add field » under the first column of the first section, type « Données », then its label.
-	colonne = page.locator(".form-builder-container .column:visible").first
-	colonne.hover()
-	colonne.locator(".add-new-field-btn button").click()
-	page.locator("#autocomplete-area input.search-input:visible").fill("Donn")
-	page.locator("#autocomplete-area .combo-box-option:visible", has_text="Données").first.click()
-	proprietes = page.locator(".form-builder-container .frappe-control[data-fieldname='label']:visible")
-	proprietes.locator("input").fill(LIBELLE)
-	expect(colonne.locator(".field", has_text=LIBELLE)).to_be_visible()
-	capture(page, "personnalisation-1-champ-ajoute")
-
-	page.locator(".page-head:visible .primary-action", has_text="Mettre à Jour").click()
-	expect(page.locator(".alert-message", has_text="Bénéficiaire mis(e) à jour")).to_be_visible()
-	attendre_requetes(page)
-	capture(page, "personnalisation-2-formulaire-mis-a-jour")
+	ajouter_un_champ_texte(page, LIBELLE, "personnalisation")
 
 	frappe.db.rollback()
 	champ = frappe.db.get_value(

@@ -150,13 +150,16 @@ def graphique(page, titre: str):
 
 
 def attendre_les_chiffres(page) -> None:
-	"""Every card shows its number and every chart its drawing."""
+	"""Every card shows its number and every chart its drawing, or « Aucune donnée » (a chart with
+	nothing to draw: the Responsable's late rappels per agent when none is late)."""
 	page.wait_for_function(
 		"""() => {
 			const cartes = [...document.querySelectorAll('.layout-main-section .number-widget-box')];
 			const graphiques = [...document.querySelectorAll('.layout-main-section .dashboard-widget-box')];
+			const vide = (g) => [...g.querySelectorAll('.chart-loading-state')]
+				.some((e) => e.offsetParent && e.textContent.trim() === 'Aucune donnée');
 			return cartes.length && cartes.every((c) => c.querySelector('.widget-content .number'))
-				&& graphiques.length && graphiques.every((g) => g.querySelector('svg.frappe-chart'));
+				&& graphiques.length && graphiques.every((g) => g.querySelector('svg.frappe-chart') || vide(g));
 		}"""
 	)
 	attendre_requetes(page)

@@ -139,7 +139,15 @@ def application_avec_un_patch_en_echec(tmp_path):
 	patches = (copie / "patches.txt").read_text()
 	assert "[post_model_sync]" in patches
 	(copie / "patches.txt").write_text(patches.rstrip("\n") + "\nsuivi_social.patches.echec_de_test\n")
-	return str(tmp_path)
+	# The upgrade rebuilds the assets, and bench links sites/assets/suivi_social to the public folder
+	# of the app it imports: the copy, deleted with tmp_path. Put the bench's own link back, or every
+	# desk page served afterwards (the browser tests) misses the app's JS and CSS.
+	lien = SITES / "assets" / "suivi_social"
+	cible = lien.readlink() if lien.is_symlink() else None
+	yield str(tmp_path)
+	if cible is not None and lien.is_symlink() and lien.readlink() != cible:
+		lien.unlink()
+		lien.symlink_to(cible)
 
 
 def test_une_migration_en_echec_rend_le_site_tel_qu_il_etait(site_ancien, application_avec_un_patch_en_echec):

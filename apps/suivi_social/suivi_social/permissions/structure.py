@@ -130,7 +130,11 @@ def verifier_liens(row, structure: str, before, skip: str | None) -> None:
 		if not value or link.fieldname == skip or value in anciennes.get(link.fieldname, ()):
 			continue
 		if link.options == "User":
-			if not is_agent_of(value, structure) and value != "Administrator":
+			# Who saves may name themselves when the structure is theirs to reach (checked above):
+			# the Administrateur Suivi social, who reads every structure without being one's agent,
+			# is « Lancé par » of the import they run. Nobody gains access by it.
+			soi_meme = value == frappe.session.user and may_access(structure, value)
+			if not is_agent_of(value, structure) and value != "Administrator" and not soi_meme:
 				refuser_hors_structure(
 					row,
 					link.fieldname,

@@ -78,12 +78,33 @@ function compte_rendu_prive(frm) {
 frappe.ui.form.on("Accompagnement", {
 	onload(frm) {
 		if (frm.is_new() && frm.doc.debut) creneau_du_calendrier(frm);
+		if (frm.is_new()) marquer_rendez_vous(frm);
 	},
 
 	refresh(frm) {
 		boutons_issue(frm);
 	},
+
+	statut(frm) {
+		marquer_rendez_vous(frm);
+	},
+
+	mode(frm) {
+		marquer_rendez_vous(frm);
+	},
 });
+
+// Modes that are an appointment by nature: MODES_RENDEZ_VOUS of accompagnement.py.
+const MODES_RENDEZ_VOUS = ["Accueil physique sur rendez-vous", "Rendez-vous extérieur", "Visite à domicile"];
+
+function marquer_rendez_vous(frm) {
+	// Rule 1 of Accompagnement.validate_rendez_vous, applied as soon as it holds: a planned
+	// accompaniment, or one in an appointment mode, is an appointment, so its place and length are
+	// asked at once (they stayed hidden until the first save). Never unticks: the server lets an
+	// agent tick any other accompaniment by hand.
+	const rendez_vous = frm.doc.statut === "Planifié" || MODES_RENDEZ_VOUS.includes(frm.doc.mode);
+	if (rendez_vous && !frm.doc.rendez_vous) frm.set_value("rendez_vous", 1);
+}
 
 function boutons_issue(frm) {
 	// Only a planned appointment whose outcome is not recorded; one to come can only be cancelled

@@ -26,6 +26,14 @@ def en_francais():
 		("You viewed this", "Vous avez consulté ce document"),
 		("Import Classeur", "Import de classeur"),
 		("Modele Import", "Modèle d'import"),
+		# Frappe's desk words, translated again (locale/frappe_retraduit.csv).
+		("Filter By", "Filtrer par"),
+		("List View", "Vue liste"),
+		("Not permitted", "Non autorisé"),
+		# A new form's title: toolbar.js translates the formatted "New {0}" once more.
+		("New {0}", "Nouvelle fiche : {0}"),
+		("Nouvelle fiche : Accompagnement", "Nouvel accompagnement"),
+		("Nouvelle fiche : Bénéficiaire", "Nouveau dossier"),
 	],
 )
 def test_noms_en_francais(en_francais, msgid, francais):
@@ -42,3 +50,13 @@ def test_toutes_nos_doctypes_ont_un_nom_francais(en_francais):
 		# already French
 		if name not in ("Structure", "Rappel", "Accompagnement", "Absence", "Effacement RGPD"):
 			assert _(name) != name, name
+
+
+def test_les_agents_sont_nommes_par_leur_nom():
+	"""Link fields to User show the full name (install.afficher_le_nom_des_agents)."""
+	meta = frappe.get_meta("User")
+	assert meta.title_field == "full_name"
+	assert meta.show_title_field_in_link
+	from frappe.boot import get_link_title_doctypes
+
+	assert "User" in get_link_title_doctypes()

@@ -27,8 +27,10 @@ def test_le_responsable_enregistre_une_absence(onglet, roles):
 	ouvrir(page, roles.base_url, "/app/absence/new")
 	formulaire_pret(page, "Absence")
 	expect(champ(page, "structure")).to_have_value(STRUCTURE)
-	# Pre-filled with the Responsable herself (an agent usually records their own absence).
-	expect(champ(page, "agent")).to_have_value(roxane)
+	# Pre-filled with the Responsable herself (an agent usually records their own absence), shown by
+	# her name (User's « Show Title in Link Fields », install.afficher_le_nom_des_agents).
+	expect(champ(page, "agent")).to_have_value("Roxane Navigateur")
+	assert page.evaluate("() => cur_frm.doc.agent") == roxane
 	champ(page, "agent").fill("")
 	choisir_lien(page, "agent", "Théo")
 	saisir(page, "du", formatdate(add_days(today(), -1), "dd/MM/yyyy"))

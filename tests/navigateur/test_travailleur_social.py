@@ -39,7 +39,7 @@ def test_creer_un_dossier(onglet, roles):
 	page = onglet("travailleur")
 	ouvrir(page, roles.base_url, "/app/beneficiaire/new")
 	formulaire_pret(page, "Beneficiaire")
-	expect(page.locator(".page-head:visible .title-text")).to_have_text("Nouveau(elle) Bénéficiaire")
+	expect(page.locator(".page-head:visible .title-text")).to_have_text("Nouveau dossier")
 	# Her only structure is filled in for her: nothing to choose. Checked after the save, so that a
 	# missing structure also shows what saving then does.
 	structure_preremplie = champ(page, "structure").input_value()
@@ -152,7 +152,7 @@ def test_montants_au_format_francais(onglet, roles, monde_nv):
 
 
 def test_ouvrir_un_accompagnement_ne_le_modifie_pas(onglet, roles, monde_nv):
-	"""Opening a saved accompaniment must not mark it « Non Sauvegardé »."""
+	"""Opening a saved accompaniment must not mark it « Non enregistré »."""
 	page = onglet("travailleur")
 	ouvrir(page, roles.base_url, f"/app/accompagnement/{monde_nv.accompagnement_leon}")
 	formulaire_pret(page, "Accompagnement")
@@ -165,7 +165,7 @@ def test_ouvrir_un_accompagnement_ne_le_modifie_pas(onglet, roles, monde_nv):
 	frappe.db.rollback()
 	heure = frappe.db.get_value("Accompagnement", monde_nv.accompagnement_leon, "heure")
 	assert not modifie, (
-		"Le formulaire s'ouvre « Non Sauvegardé » : heure enregistrée "
+		"Le formulaire s'ouvre « Non enregistré » : heure enregistrée "
 		f"{heure}, heure affichée {page.evaluate('() => cur_frm.doc.heure')}"
 	)
 

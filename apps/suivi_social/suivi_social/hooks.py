@@ -178,6 +178,8 @@ doctype_js = {"Customize Form": "public/js/personnaliser_formulaire.js"}
 # Sharing is off (install.SECURITY_SETTINGS): the form sidebar's « Partager » is hidden (permissions/canaux.py).
 # accessibilite.js/.css: fixes of the desk for screen readers and contrast (docs/accessibilite.md).
 app_include_js = ["/assets/suivi_social/js/sans_partage.js", "/assets/suivi_social/js/accessibilite.js"]
+# Datetime fields without the site's time zone, the user's own name in Link fields (public/js/bureau.js).
+app_include_js += ["/assets/suivi_social/js/bureau.js"]
 app_include_css = ["/assets/suivi_social/css/accessibilite.css"]
 
 # The fingerprints of imported rows (imports/) never prevent deleting or erasing a file.

@@ -79,6 +79,7 @@ def seed() -> None:
 	droits_de_personnalisation.accorder()
 	set_default_structures()
 	set_euro_format()
+	afficher_le_nom_des_agents()
 	# The reception search's index tables (a new site; existing ones get them filled by the patch
 	# index_recherche_accueil, which install marks as done without running).
 	creer_index_de_recherche()
@@ -143,6 +144,25 @@ def set_default_structures() -> None:
 		"User Permission", filters={"allow": "Structure"}, pluck="user", distinct=True
 	):
 		garder_une_structure_par_defaut(frappe._dict(user=user, allow="Structure", name=""))
+
+
+def afficher_le_nom_des_agents() -> None:
+	"""Agents and référents read by their full name, not their e-mail address, in every Link field to
+	User (forms, lists, link searches): Frappe's User has `full_name` as its title field, but leaves
+	« Show Title in Link Fields » off. A Property Setter, as Customize Form would write it."""
+	if not frappe.db.exists(
+		"Property Setter", {"doc_type": "User", "property": "show_title_field_in_link", "value": "1"}
+	):
+		frappe.make_property_setter(
+			{
+				"doctype": "User",
+				"doctype_or_field": "DocType",
+				"property": "show_title_field_in_link",
+				"value": "1",
+				"property_type": "Check",
+			},
+			validate_fields_for_doctype=False,
+		)
 
 
 def set_euro_format() -> None:

@@ -1,5 +1,6 @@
 // Filters shared by the statistics reports, included in each report's script
-// ({% include %}, rendered by frappe.desk.query_report.get_script).
+// (a Jinja include directive, rendered by frappe.desk.query_report.get_script; this comment must not
+// spell the directive itself: render_include would take it for a malformed one and refuse the script).
 
 frappe.provide("suivi_social.statistiques");
 

@@ -431,6 +431,44 @@ def referentiels(frappe) -> dict:
 	return monde
 
 
+def agents_de_charge(frappe, nombre: int = 50) -> list[dict]:
+	"""The load test's agents (charge.py): `nombre` users split like the files (60 % / 40 %), two
+	Travailleurs sociaux for one Agent d'accueil, each restricted to their structure by User
+	Permission (the factories of tests/factories.py), password MOT_DE_PASSE: agent-01-a@banc.test…
+	The rappels of ts2-<x>@banc.test are shared out between ts2 and the structure's new agents
+	(CRC32 of the name: the same split on every run), so that « Mes rappels » counts a real load."""
+	sys.path.insert(0, str(BENCH))
+	from frappe.utils.password import update_password
+
+	from suivi_social.roles import AGENT_ACCUEIL, TRAVAILLEUR_SOCIAL
+	from tests.factories import make_user
+
+	agents = []
+	restants = nombre
+	for i, (raison_sociale, _prefixe, part) in enumerate(STRUCTURES):
+		combien = restants if i == len(STRUCTURES) - 1 else round(nombre * part)
+		restants -= combien
+		lettre = raison_sociale[-1].lower()
+		for n in range(1, combien + 1):
+			role = AGENT_ACCUEIL if n % 3 == 0 else TRAVAILLEUR_SOCIAL
+			courriel_agent = make_user(
+				f"agent-{n:02d}-{lettre}@banc.test", role, structures=(raison_sociale,)
+			)
+			update_password(courriel_agent, MOT_DE_PASSE)
+			agents.append({"user": courriel_agent, "role": role, "structure": raison_sociale})
+		partage = [courriel("ts2", raison_sociale)] + [
+			a["user"] for a in agents if a["structure"] == raison_sociale and a["role"] == TRAVAILLEUR_SOCIAL
+		]
+		cas = " ".join(f"when {k} then {frappe.db.escape(u)}" for k, u in enumerate(partage))
+		frappe.db.sql(
+			f"""update `tabRappel` set assigne_a = case crc32(name) %% {len(partage)} {cas} end
+			where structure = %s and assigne_a in %s""",
+			(raison_sociale, partage),
+		)
+	frappe.db.commit()
+	return agents
+
+
 def deja_genere(frappe) -> dict[str, int]:
 	return {
 		dt: frappe.db.count(dt) for dt in ("Beneficiaire", "Accompagnement", "Rappel", "Compte Rendu Prive")

@@ -60,7 +60,7 @@ def ecrire_si_change(chemin: Path, contenu: str) -> None:
 # Site configuration: developer mode off, HTTPS certificate, one domain per site
 # ---------------------------------------------------------------------------------------------
 def configurer_sites(bench: Path, domaine: str | None, certificat: str | None, cle: str | None) -> None:
-	from bench.config.common_site_config import get_config, get_gunicorn_workers, update_config
+	from bench.config.common_site_config import get_config, update_config
 	from bench.config.site_config import get_site_config, update_site_config
 
 	commun = get_config(str(bench))
@@ -69,10 +69,9 @@ def configurer_sites(bench: Path, domaine: str | None, certificat: str | None, c
 		"dns_multitenant": True,
 		"developer_mode": 0,
 		"live_reload": False,
-		# bench's advice for the web workers: 2 per core + 1 (unless the administrator set it).
-		"gunicorn_workers": int(
-			os.environ.get("SUIVI_GUNICORN_WORKERS") or get_gunicorn_workers()["gunicorn_workers"]
-		),
+		# One web process per core + 1, each with GUNICORN_THREADS threads (generer_supervisor), unless
+		# the administrator set it: measured by benchmarks/charge.py (benchmarks/README.md § 6).
+		"gunicorn_workers": int(os.environ.get("SUIVI_GUNICORN_WORKERS") or multiprocessing.cpu_count() + 1),
 	}
 	if domaine:
 		# Socket.io and the command line fall back to it; the demo site is not served in production.
@@ -148,12 +147,28 @@ def aligner_les_entetes(texte: str) -> str:
 	return texte.replace("location @webserver {\n", "location @webserver {\n" + masquer)
 
 
+def fils_gunicorn() -> int:
+	"""Threads per gunicorn process (SUIVI_GUNICORN_THREADS, default 4, as Frappe's container images)."""
+	return int(os.environ.get("SUIVI_GUNICORN_THREADS") or 4)
+
+
 def generer_supervisor(bench: Path, utilisateur: str) -> None:
 	from bench.config.supervisor import generate_supervisor_config
 
 	generate_supervisor_config(bench_path=str(bench), user=utilisateur, yes=True)
 	chemin = bench / "config" / "supervisor.conf"
 	texte = chemin.read_text()
+	# gunicorn's threads (bench's template has sync workers only). With 50 agents on 2 cores,
+	# benchmarks/charge.py measured 3 processes × 4 threads at p50 338 ms, p95 1.6 s, 25 requests/s,
+	# against 5 sync processes (bench's 2 per core + 1) at p50 1.4 s, p95 3.1 s, 17 requests/s: a sync
+	# process sits idle while MariaDB or Redis answers, and one slow report holds it; threads fill
+	# that wait and share the core between short and long requests. --worker-tmp-dir: gunicorn's
+	# heartbeat file in memory, not on a disk that may stall (its documentation's advice).
+	texte = re.sub(
+		r"(gunicorn -b \S+ -w \d+) ",
+		lambda m: f"{m.group(1)} --worker-class gthread --threads {fils_gunicorn()} --worker-tmp-dir /dev/shm ",
+		texte,
+	)
 	# bench starts Redis from sites/, but config/redis_*.conf (shared with the Procfile of ./suivi run)
 	# name their data and pid files relative to the bench: start them from the bench's directory.
 	texte = re.sub(

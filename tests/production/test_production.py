@@ -138,6 +138,9 @@ def test_supervisor_garde_chaque_processus_et_ecoute_en_local(banc):
 		assert "autorestart=false" not in corps, programme
 	web = programmes[f"{nom}-frappe-web"]
 	assert re.search(r"gunicorn -b 127\.0\.0\.1:\d+ ", web), web
+	# Threads and --preload, as measured by benchmarks/charge.py (scripts/production.py).
+	assert re.search(r" -w \d+ --worker-class gthread --threads \d+ --worker-tmp-dir /dev/shm ", web), web
+	assert "--preload" in web, web
 	socketio = programmes[f"{nom}-node-socketio"]
 	assert f'NODE_OPTIONS="--require {banc}/config/ecoute_locale.js"' in socketio
 	assert f"directory={banc}\n" in programmes[f"{nom}-redis-cache"] + "\n"

@@ -20,6 +20,11 @@ def configure_site(operator_email: str | None = None, operator_password: str | N
 	Used by ./suivi on every new site, and as `before_tests` so that `bench run-tests` works too."""
 	if not frappe.db.get_single_value("System Settings", "setup_complete"):
 		setup_complete(dict(FRENCH_SETUP))
+		# The wizard runs after the app's install and sets System Settings' backup_limit back to 3
+		# (frappe/desk/page/setup_wizard/setup_wizard.py): the app's retention again (7 days).
+		from suivi_social.setup.sauvegardes import activer_sauvegardes_chiffrees
+
+		activer_sauvegardes_chiffrees()
 	frappe.db.set_default("currency", "EUR")
 	frappe.db.set_value("User", "Administrator", "language", "fr")
 	ensure_platform_operator(operator_email or f"exploitation@{frappe.local.site}", operator_password)

@@ -23,6 +23,9 @@ from tests.navigateur.test_mes_rappels import rappels_du_travailleur
 # Frappe's desk words that its French leaves in English on the agents' screens.
 ANGLAIS = (
 	"Filter By",
+	# The form's history (version_timeline_content_builder.js).
+	"changed the value",
+	"You changed",
 	"Edit Filters",
 	"Save Filter",
 	"Show Saved",

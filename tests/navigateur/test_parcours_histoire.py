@@ -195,6 +195,10 @@ def test_3_le_travailleur_social_ouvre_le_dossier_et_l_accompagne(onglet, roles,
 	enregistrer_au_clavier(page)
 	page.wait_for_function("() => !cur_frm.is_dirty() && !frappe.ui.form.is_saving")
 	expect(champ(page, "montant_demande")).to_have_value(re.compile(rf"^(€\s?)?{MONTANT}(\s?€)?$"))
+	# The change is in the form's history, in French (Frappe's timeline is untranslated).
+	expect(
+		page.locator(".timeline-content", has_text="Vous avez modifié Montant demandé").first
+	).to_be_visible()
 	capture(page, "parcours-3-travailleur-demande-d-aide")
 	histoire["aide"] = aide
 

@@ -349,6 +349,9 @@ def test_5_le_rappel_et_le_message_parviennent_au_travailleur_social(onglet, rol
 	).to_be_visible()
 	# The bell names no one: the rappel's title only.
 	expect(rappel).not_to_contain_text(MESSAGE)
+	# The bell's own words in French (Frappe leaves them in English).
+	for mots in ("Événements", "Nouveautés", "Voir toute l'activité"):
+		expect(liste.get_by_text(mots, exact=True).first).to_be_visible()
 	capture(page, "parcours-5-travailleur-cloche")
 	rappel.click()
 	page.wait_for_url(f"**/app/rappel/{histoire['rappels'][0]}")

@@ -278,9 +278,16 @@ def redis_arrete(site: str) -> None:
 	port = reglages["redis_cache"].rsplit(":", 1)[1]
 	constat(requete(site, "/api/method/ping")[0] == 200, "avant : le site répond")
 	subprocess.run(["redis-cli", "-p", port, "shutdown", "nosave"], check=False)
+	# `ping` needs no cache: it keeps answering. The login page reads the site's settings through
+	# the cache: an error page, never a wrong page.
 	code, corps = requete(site, "/api/method/ping")
-	print(f"- Redis (cache, port {port}) arrêté : réponse {code}")
-	constat(code >= 500 or code == 0, f"une page d'erreur, pas une page fausse ({code} : {corps[:120]!r})")
+	print(f"- Redis (cache, port {port}) arrêté : /api/method/ping répond {code}")
+	code, corps = requete(site, "/login")
+	print(f"- Redis arrêté : /login répond {code}")
+	constat(
+		code >= 500 or code == 0 or (code == 200 and "login" in corps.lower()),
+		f"/login : une page d'erreur ou la vraie page, jamais une page fausse ({code} : {corps[:120]!r})",
+	)
 	subprocess.run(
 		["redis-server", str(BENCH / "config" / "redis_cache.conf"), "--daemonize", "yes"],
 		check=True,
@@ -288,8 +295,8 @@ def redis_arrete(site: str) -> None:
 	)
 	time.sleep(1)
 	constat(
-		requete(site, "/api/method/ping")[0] == 200,
-		"Redis revenu : le site répond de nouveau, sans redémarrage",
+		requete(site, "/login")[0] == 200,
+		"Redis revenu : la page de connexion répond de nouveau, sans redémarrage",
 	)
 
 

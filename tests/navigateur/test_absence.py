@@ -3,6 +3,7 @@ reassignment of a leaving agent's work from the Structure form (continuite/)."""
 
 import frappe
 from frappe.utils import add_days, formatdate, today
+from playwright.sync_api import TimeoutError as PlaywrightTimeoutError
 from playwright.sync_api import expect
 
 from suivi_social.continuite.absences import remplacant
@@ -92,8 +93,19 @@ def test_apercu_de_la_reaffectation_depuis_la_structure(onglet, roles):
 		)
 		choisir_lien(dialogue, "agent", "Théo")
 		choisir_lien(dialogue, "collegue", "Roxane")
-		dialogue.get_by_role("button", name="Voir ce qui sera réaffecté").click()
+		# Both links validated before asking (a click while the last link still validates was lost
+		# once in CI: the dialog stayed without its preview).
+		page.wait_for_function(
+			"() => cur_dialog && cur_dialog.get_value('agent') && cur_dialog.get_value('collegue')"
+		)
 		apercu = dialogue.locator(".reaffectation-apercu")
+		for _ in range(3):
+			dialogue.get_by_role("button", name="Voir ce qui sera réaffecté").click()
+			try:
+				apercu.wait_for(state="visible", timeout=5_000)
+				break
+			except PlaywrightTimeoutError:
+				continue
 		expect(apercu).to_contain_text(f"Dossiers dont l'agent est référent : {attendu['dossiers']}")
 		expect(apercu).to_contain_text(f"Rappels à faire : {attendu['rappels']}")
 		expect(apercu).to_contain_text(f"Rendez-vous à venir : {attendu['rendez_vous']}")

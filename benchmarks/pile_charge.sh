@@ -22,6 +22,8 @@ set -Eeuo pipefail
 
 SOURCE="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 D="${SUIVI_CHARGE_DIR:-/tmp/suivi-charge}"
+# shellcheck source=../scripts/bench_jetable.sh
+source "$SOURCE/scripts/bench_jetable.sh"
 NOM="$(basename "$D")"
 SITE=bench.localhost
 PREFIXE_SITES=ccas-charge
@@ -33,16 +35,8 @@ die() {
 }
 
 preparer_bench() {
-	mkdir -p "$D/sites/$SITE/private/files" "$D/sites/$SITE/public/files" "$D/sites/$SITE/logs" \
-		"$D/config/pids" "$D/logs"
-	for lien in env bench-cli apps suivi scripts Procfile; do
-		[ -e "$D/$lien" ] || ln -s "$SOURCE/$lien" "$D/$lien"
-	done
-	[ -e "$D/sites/assets" ] || ln -s "$SOURCE/sites/assets" "$D/sites/assets"
-	cp "$SOURCE/sites/apps.txt" "$D/sites/apps.txt"
-	cp "$SOURCE/config/ecoute_locale.js" "$D/config/"
-	sed 's/^port 13000$/port 13200/' "$SOURCE/config/redis_cache.conf" >"$D/config/redis_cache.conf"
-	sed 's/^port 11000$/port 11200/' "$SOURCE/config/redis_queue.conf" >"$D/config/redis_queue.conf"
+	mkdir -p "$D/sites/$SITE/private/files" "$D/sites/$SITE/public/files" "$D/sites/$SITE/logs"
+	lier_un_bench_jetable "$D" "$SOURCE" 13200 11200
 	[ -f "$SOURCE/sites/$SITE/site_config.json" ] ||
 		die "$SITE n'existe pas dans $SOURCE/sites : lancez d'abord env/bin/python benchmarks/generer.py"
 	grep -q '"suivi_benchmark": 1' "$SOURCE/sites/$SITE/site_config.json" || die "$SITE n'est pas le site des bancs d'essai"

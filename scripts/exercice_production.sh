@@ -19,6 +19,8 @@ set -Eeuo pipefail
 
 SOURCE="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 D="${SUIVI_EXERCICE_DIR:-/tmp/suivi-prod}"
+# shellcheck source=bench_jetable.sh
+source "$SOURCE/scripts/bench_jetable.sh"
 SITE=ccas.exemple.fr
 NOM="$(basename "$D")"
 GARDER=0
@@ -33,15 +35,8 @@ echec() {
 trap 'echec "ligne $LINENO : $BASH_COMMAND"' ERR
 
 etape "Bench d'exercice $D (liens vers $SOURCE)"
-mkdir -p "$D/sites" "$D/config/pids" "$D/logs" "$D/certs"
-for lien in env bench-cli apps suivi scripts Procfile; do
-	[ -e "$D/$lien" ] || ln -s "$SOURCE/$lien" "$D/$lien"
-done
-[ -e "$D/sites/assets" ] || ln -s "$SOURCE/sites/assets" "$D/sites/assets"
-cp "$SOURCE/sites/apps.txt" "$D/sites/apps.txt"
-cp "$SOURCE/config/ecoute_locale.js" "$D/config/"
-sed 's/^port 13000$/port 13100/' "$SOURCE/config/redis_cache.conf" >"$D/config/redis_cache.conf"
-sed 's/^port 11000$/port 11100/' "$SOURCE/config/redis_queue.conf" >"$D/config/redis_queue.conf"
+mkdir -p "$D/certs"
+lier_un_bench_jetable "$D" "$SOURCE" 13100 11100
 if [ ! -f "$D/sites/common_site_config.json" ]; then
 	cat >"$D/sites/common_site_config.json" <<-EOF
 		{

@@ -68,6 +68,13 @@ has a regression test; drop it once the pinned Frappe tag carries the fix.
    privé : 1 », a report a colleague wrote and never shared. The linked records are counted
    through get_list, as the list they open (tests/securite/test_methodes_sans_controle.py).
 
+10. Speed, not security: permissions.get_doctypes_with_read reads the whole DocPerm and Custom
+   DocPerm tables (about a thousand rows) at each call, and the workspace page calls it once per
+   number card and chart to check its permission: 14 times, two thirds of the page's time, which
+   took 850 ms at the 95th percentile with 50 agents (benchmarks/charge.py). Its answer is kept for
+   the request, per user and roles; Frappe's clear_cache, which every DocPerm change calls, empties
+   it (tests/foundation/test_doctypes_lisibles.py; benchmarks/espace_de_travail.py measures it).
+
 Each fix checks the Frappe version it was written for (FRAPPE_VERSION_VERIFIEE): on another
 version the app refuses to start until the security suite has been re-run (README, « Changer de
 version de Frappe »)."""
@@ -78,7 +85,7 @@ import re
 from functools import cached_property
 
 import frappe
-from frappe import _
+from frappe import _, permissions
 from frappe.desk import notifications, query_report, reportview
 from frappe.desk.form import save
 from frappe.exceptions import FrappeTypeError
@@ -514,6 +521,19 @@ def _get_doc_count(doctype, filters):
 	return len(noms)
 
 
+_get_doctypes_with_read = permissions.get_doctypes_with_read
+
+
+def _doctypes_lisibles() -> list[str]:
+	"""permissions.get_doctypes_with_read, computed once per request for a user and their roles (fix 10)."""
+	return list(_doctypes_lisibles_pour(frappe.session.user, tuple(frappe.get_roles())))
+
+
+@request_cache
+def _doctypes_lisibles_pour(user: str, roles: tuple) -> tuple[str, ...]:
+	return tuple(_get_doctypes_with_read())
+
+
 # (owner, attribute, replacement): each fix of this module that replaces one of Frappe's functions.
 REMPLACEMENTS = (
 	(save, "send_updated_docs", _send_updated_docs),
@@ -527,6 +547,7 @@ REMPLACEMENTS = (
 	(query_report, "get_report_doc", _get_report_doc),
 	(printview, "get_rendered_template", _get_rendered_template),
 	(notifications, "get_doc_count", _get_doc_count),
+	(permissions, "get_doctypes_with_read", _doctypes_lisibles),
 )
 
 

@@ -141,6 +141,23 @@ def test_accompagnement_avec_demande_d_aide(onglet, roles, monde_nv):
 	expect(page.locator(".new-timeline:visible")).to_contain_text(f"{TYPE_AIDE} — Entretien téléphonique")
 
 
+def test_un_mode_de_rendez_vous_demande_le_lieu_avant_l_enregistrement(onglet, roles, monde_nv):
+	"""The modes that are an appointment come from the server (boot.py): choosing one ticks
+	« Rendez-vous » and shows its place at once; a mode that is not one leaves it unticked."""
+	page = onglet("travailleur")
+	ouvrir(page, roles.base_url, f"/app/beneficiaire/{monde_nv.dossier_louis}")
+	formulaire_pret(page, "Beneficiaire")
+	menu_creer(page, "Accompagnement")
+	formulaire_pret(page, "Accompagnement")
+	choisir(page, "mode", "Courrier")
+	expect(champ(page, "rendez_vous")).not_to_be_checked()
+	expect(controle(page, "lieu")).to_be_hidden()
+	choisir(page, "mode", "Visite à domicile")
+	expect(champ(page, "rendez_vous")).to_be_checked()
+	expect(controle(page, "lieu")).to_be_visible()
+	capture(page, "travailleur-mode-rendez-vous")
+
+
 def test_montants_au_format_francais(onglet, roles, monde_nv):
 	"""An amount reads « 487,35 » (French decimal comma), never « 487.35 »."""
 	page = onglet("travailleur")

@@ -180,6 +180,8 @@ doctype_js = {"Customize Form": "public/js/personnaliser_formulaire.js"}
 app_include_js = ["/assets/suivi_social/js/sans_partage.js", "/assets/suivi_social/js/accessibilite.js"]
 # Datetime fields without the site's time zone, the user's own name in Link fields (public/js/bureau.js).
 app_include_js += ["/assets/suivi_social/js/bureau.js"]
+# The server's lists the forms need (boot.py), read once per session instead of copied in JS.
+extend_bootinfo = "suivi_social.boot.completer_boot"
 app_include_css = ["/assets/suivi_social/css/accessibilite.css"]
 
 # The fingerprints of imported rows (imports/) never prevent deleting or erasing a file.

@@ -94,15 +94,15 @@ frappe.ui.form.on("Accompagnement", {
 	},
 });
 
-// Modes that are an appointment by nature: MODES_RENDEZ_VOUS of accompagnement.py.
-const MODES_RENDEZ_VOUS = ["Accueil physique sur rendez-vous", "Rendez-vous extérieur", "Visite à domicile"];
 
 function marquer_rendez_vous(frm) {
 	// Rule 1 of Accompagnement.validate_rendez_vous, applied as soon as it holds: a planned
 	// accompaniment, or one in an appointment mode, is an appointment, so its place and length are
 	// asked at once (they stayed hidden until the first save). Never unticks: the server lets an
 	// agent tick any other accompaniment by hand.
-	const rendez_vous = frm.doc.statut === "Planifié" || MODES_RENDEZ_VOUS.includes(frm.doc.mode);
+	// Modes that are an appointment by nature: MODES_RENDEZ_VOUS of accompagnement.py (boot.py).
+	const modes = frappe.boot.suivi_social?.modes_rendez_vous || [];
+	const rendez_vous = frm.doc.statut === "Planifié" || modes.includes(frm.doc.mode);
 	if (rendez_vous && !frm.doc.rendez_vous) frm.set_value("rendez_vous", 1);
 }
 

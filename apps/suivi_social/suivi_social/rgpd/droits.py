@@ -519,7 +519,7 @@ def delier(beneficiaire: str) -> None:
 def journaux(documents: list[tuple[str, str]], valeurs: list[str], reference: str) -> int:
 	"""Logs that still name an erased record: the accountability rows (who opened, who exported)
 	stay, re-pointed to the erasure's opaque reference; technical rows are deleted."""
-	from suivi_social.rgpd.traces import _echapper_like
+	from suivi_social.rgpd.traces import _echapper_like, _lignes_contenant
 
 	noms = sorted({n for _dt, n in documents})
 	if not noms:
@@ -536,13 +536,7 @@ def journaux(documents: list[tuple[str, str]], valeurs: list[str], reference: st
 		("Error Log", ("reference_name", "error", "method")),
 		("Route History", ("route",)),
 	):
-		t = frappe.qb.DocType(table)
-		condition = None
-		for terme in cherches:
-			for colonne in colonnes:
-				critere = t[colonne].like(f"%{_echapper_like(terme)}%")
-				condition = critere if condition is None else condition | critere
-		lignes = frappe.qb.from_(t).select(t.name).where(condition).run(pluck=True)
+		lignes = _lignes_contenant(table, colonnes, cherches)
 		if lignes:
 			frappe.db.delete(table, {"name": ("in", lignes)})
 		n += len(lignes)

@@ -251,7 +251,10 @@ def _echapper_like(valeur: str) -> str:
 
 
 def _lignes_contenant(doctype: str, colonnes: tuple[str, ...], termes: list[str]) -> list[str]:
-	"""Names of the rows of `doctype` where one of `colonnes` contains one of `termes`."""
+	"""Names of the rows of `doctype` where one of `colonnes` contains one of `termes` (none without
+	terms: an empty condition would select every row)."""
+	if not termes:
+		return []
 	table = frappe.qb.DocType(doctype)
 	condition = None
 	for terme in termes:

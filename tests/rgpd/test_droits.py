@@ -263,6 +263,16 @@ def test_effacement_ne_laisse_rien(monde, canari):
 	frappe.get_doc(
 		{"doctype": "View Log", "reference_doctype": "Beneficiaire", "reference_name": canari.ben}
 	).insert(ignore_permissions=True)
+	# The desk's route history and a traceback quoting the file; an unrelated error stays.
+	frappe.get_doc({"doctype": "Route History", "route": f"beneficiaire/{canari.ben}"}).insert(
+		ignore_permissions=True
+	)
+	frappe.get_doc({"doctype": "Error Log", "method": "essai", "error": f"Traceback: {canari.ben}"}).insert(
+		ignore_permissions=True
+	)
+	temoin = frappe.get_doc({"doctype": "Error Log", "method": "essai", "error": "Sans rapport"}).insert(
+		ignore_permissions=True
+	)
 	assert {t for t, _c, _v in ou_se_trouvent(canaris(canari))} >= {
 		"tabBeneficiaire",
 		"tabVersion",
@@ -277,6 +287,7 @@ def test_effacement_ne_laisse_rien(monde, canari):
 	# Nor the numbers of the records: logs that named them now name the erasure's reference.
 	assert ou_se_trouvent([canari.ben, canari.acc, canari.crp, canari.rappel_name]) == []
 	assert not os.path.exists(chemin)
+	assert frappe.db.exists("Error Log", temoin.name)
 	for doctype, name in (
 		("Beneficiaire", canari.ben),
 		("Accompagnement", canari.acc),

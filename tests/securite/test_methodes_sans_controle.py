@@ -78,20 +78,14 @@ def test_ni_abonnes_ni_mention_j_aime_sur_un_dossier_de_b(monde):
 			appeler("frappe.desk.like.toggle_like", doctype="Beneficiaire", name=monde.ben_b.name, add="Yes")
 		# Frappe took the follower from the request: A unfollowed B's agent, and learnt they followed.
 		for cmd in ("unfollow_document", "follow_document"):
-			with pytest.raises(frappe.PermissionError):
-				appeler(
-					f"frappe.desk.form.document_follow.{cmd}",
-					doctype="Beneficiaire",
-					doc_name=monde.ben_b.name,
-					user=monde.ts_b,
-				)
-			with pytest.raises(frappe.PermissionError):
-				appeler(
-					f"frappe.desk.form.document_follow.{cmd}",
-					doctype="Beneficiaire",
-					doc_name=monde.ben_b.name,
-					user=monde.resp_a,
-				)
+			for suiveur in (monde.ts_b, monde.resp_a):
+				with pytest.raises(frappe.PermissionError):
+					appeler(
+						f"frappe.desk.form.document_follow.{cmd}",
+						doctype="Beneficiaire",
+						doc_name=monde.ben_b.name,
+						user=suiveur,
+					)
 	assert frappe.db.exists("Document Follow", {"ref_docname": monde.ben_b.name, "user": monde.ts_b})
 	assert not frappe.db.get_value("Beneficiaire", monde.ben_b.name, "_liked_by")
 	assert not frappe.db.exists("Comment", {"reference_name": monde.ben_b.name, "comment_type": "Like"})

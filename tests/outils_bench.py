@@ -1,6 +1,7 @@
 """The bench seen from outside: its commands in a subprocess, the MariaDB admin account that
 ./suivi uses, throw-away sites (shared by the tests that create sites or run ./suivi)."""
 
+import hashlib
 import os
 import subprocess
 import tempfile
@@ -63,3 +64,13 @@ def supprimer_site(site: str) -> None:
 			check=True,
 			capture_output=True,
 		)
+
+
+def empreintes(site: str) -> dict[str, str]:
+	"""sha256 of every file of the site's public and private files."""
+	resultat = {}
+	for dossier in ("public/files", "private/files"):
+		racine = SITES / site / dossier
+		for chemin in sorted(p for p in racine.rglob("*") if p.is_file()):
+			resultat[str(chemin.relative_to(SITES / site))] = hashlib.sha256(chemin.read_bytes()).hexdigest()
+	return resultat

@@ -9,7 +9,9 @@ Field with a value, a Property Setter); the JSON beside it is what they read as 
 1. A migration that fails halfway (a patch that deletes data, commits, then raises, injected through
    a copy of the app first on PYTHONPATH: the shared apps/suivi_social is never edited) ends with a
    non-zero exit, a French message, and the site as it was: same data, old schema.
-2. The real upgrade then migrates it: data and customisations intact, new columns present.
+2. The same failure on a site with a backup encryption key, as every production site has one: the
+   backup is encrypted (`bench sauvegarder`), and the rollback decrypts it, files included.
+3. The real upgrade then migrates it: data and customisations intact, new columns present.
 """
 
 import json
@@ -17,12 +19,14 @@ import re
 import shutil
 import subprocess
 import uuid
+from contextlib import contextmanager
 from pathlib import Path
 
 import pytest
 
+from suivi_social.setup.sauvegardes import est_chiffre, se_dechiffre
 from tests.conftest import BENCH, SITES
-from tests.outils_bench import admin_mariadb, bench_env, supprimer_site
+from tests.outils_bench import admin_mariadb, bench_env, empreintes, supprimer_site
 
 DONNEES = Path(__file__).parent / "donnees"
 COMMIT = "7374c10"
@@ -32,16 +36,30 @@ SUIVI = BENCH / "suivi"
 ENV = bench_env()
 APP = BENCH / "apps" / "suivi_social" / "suivi_social"
 
-PATCH_EN_ECHEC = """import frappe
+PATCH_EN_ECHEC = """import os
+
+import frappe
 
 
 def execute():
-	# Half an upgrade: data already changed and committed, then a failure.
+	# Half an upgrade: data already changed and committed, files too, then a failure.
 	frappe.db.delete("Accompagnement", {"structure": "CCAS de Mise-à-Jour"})
 	frappe.db.set_value("Beneficiaire", {"nom_usage": "Martin"}, "prenoms", "ABÎMÉ")
 	frappe.db.commit()
+	public = frappe.get_site_path("public", "files", "temoin-public.txt")
+	if os.path.exists(public):
+		with open(public, "w") as f:
+			f.write("ABÎMÉ")
+	prive = frappe.get_site_path("private", "files", "temoin-prive.txt")
+	if os.path.exists(prive):
+		os.remove(prive)
 	raise Exception("échec simulé de la migration")
 """
+# The files the failing patch damages, when a test puts them on the site.
+TEMOINS = {
+	"public/files/temoin-public.txt": b"Affiche du CCAS, fichier public",
+	"private/files/temoin-prive.txt": "Avis d'imposition de Louise Martin, fichier privé".encode(),
+}
 
 
 def bench(*args: str) -> subprocess.CompletedProcess:
@@ -106,8 +124,8 @@ def suivi_upgrade(site: str, **env) -> subprocess.CompletedProcess:
 	)
 
 
-@pytest.fixture(scope="module")
-def site_ancien():
+@contextmanager
+def site_depuis_le_dump():
 	"""A throw-away site whose database is the previous release's dump."""
 	site = f"maj-{uuid.uuid4().hex[:8]}.localhost"
 	admin = admin_mariadb()
@@ -128,6 +146,27 @@ def site_ancien():
 		yield site
 	finally:
 		supprimer_site(site)
+
+
+@pytest.fixture(scope="module")
+def site_ancien():
+	with site_depuis_le_dump() as site:
+		yield site
+
+
+@pytest.fixture
+def site_ancien_chiffre():
+	"""The previous release's site as production has it: encrypted backups on and a key, given the
+	way the app gives them (install and migrate), and a public and a private file."""
+	with site_depuis_le_dump() as site:
+		bench("--site", site, "execute", "suivi_social.setup.sauvegardes.activer_sauvegardes_chiffrees")
+		for chemin, contenu in TEMOINS.items():
+			(SITES / site / chemin).write_bytes(contenu)
+		yield site
+
+
+def cle_de_sauvegarde(site: str) -> str | None:
+	return json.loads((SITES / site / "site_config.json").read_text()).get("backup_encryption_key")
 
 
 @pytest.fixture
@@ -167,6 +206,42 @@ def test_une_migration_en_echec_rend_le_site_tel_qu_il_etait(site_ancien, applic
 	assert colonnes_nouvelles_absentes(site_ancien) == manquantes
 	sauvegardes = list((SITES / site_ancien / "private/avant-mise-a-jour").glob("*/*-database.sql.gz"))
 	assert len(sauvegardes) == 1
+
+
+def test_une_migration_en_echec_rend_le_site_chiffre_tel_qu_il_etait(
+	site_ancien_chiffre, application_avec_un_patch_en_echec
+):
+	site = site_ancien_chiffre
+	cle = cle_de_sauvegarde(site)
+	assert cle, "le site n'a pas de clé de sauvegarde : l'essai ne prouverait rien"
+	assert releve(site) == RELEVE_ATTENDU
+	fichiers = empreintes(site)
+	assert set(TEMOINS) <= set(fichiers)
+	manquantes = colonnes_nouvelles_absentes(site)
+
+	resultat = suivi_upgrade(site, PYTHONPATH=application_avec_un_patch_en_echec)
+
+	sortie = resultat.stdout + resultat.stderr
+	assert resultat.returncode != 0, sortie[-3000:]
+	assert "échec simulé de la migration" in sortie
+	assert f"Le site {site} est revenu à son état d'avant la mise à jour" in sortie, sortie[-3000:]
+	assert "Mise à jour incomplète" in sortie
+	# The backup is the app's encrypted one: database, public and private files, none in clear.
+	(dossier,) = (SITES / site / "private/avant-mise-a-jour").iterdir()
+	# Frappe names them DATE-SITE_SLUG-…; the date holds no dash.
+	sauvegardes = {p.name.split("-", 1)[1]: p for p in dossier.iterdir() if p.suffix != ".json"}
+	slug = site.replace(".", "_")
+	fins = ("database-enc.sql.gz", "files-enc.tgz", "private-files-enc.tgz")
+	assert set(sauvegardes) == {f"{slug}-{fin}" for fin in fins}
+	for nom, chemin in sauvegardes.items():
+		assert est_chiffre(str(chemin)), f"{nom} : pas chiffré"
+		assert not chemin.read_bytes().startswith(b"\x1f\x8b"), f"{nom} : un gzip en clair"
+		assert se_dechiffre(str(chemin), cle), f"{nom} : ne se déchiffre pas avec la clé du site"
+	# Data, schema and files as before; the key kept, or the backups above could no longer be read.
+	assert releve(site) == RELEVE_ATTENDU
+	assert colonnes_nouvelles_absentes(site) == manquantes
+	assert empreintes(site) == fichiers
+	assert cle_de_sauvegarde(site) == cle
 
 
 def test_la_mise_a_jour_garde_les_donnees_et_les_personnalisations(site_ancien):

@@ -8,7 +8,6 @@ Field, a Property Setter) are removed at the end.
 """
 
 import gzip
-import hashlib
 import json
 import subprocess
 from pathlib import Path
@@ -20,7 +19,7 @@ from frappe.utils import add_days, now_datetime, today
 
 from tests.conftest import BENCH, SITES, TEST_SITE
 from tests.factories import jeton_api
-from tests.outils_bench import bench_env, connexion_admin, supprimer_site
+from tests.outils_bench import bench_env, connexion_admin, empreintes, supprimer_site
 
 NOTE_PRIVEE = "<p>Note privée de la sauvegarde : ne pas divulguer</p>"
 CONTENU_PIECE = "Avis d'imposition de Léa Martin, pièce jointe sauvegardée".encode()
@@ -186,16 +185,6 @@ def instantane(base: str) -> dict[str, tuple[list[str], list[tuple]]]:
 			colonnes = [d[0] for d in curseur.description]
 			contenu[table] = (colonnes, sorted(curseur.fetchall(), key=repr))
 	return contenu
-
-
-def empreintes(site: str) -> dict[str, str]:
-	"""sha256 of every file of the site's public and private files."""
-	resultat = {}
-	for dossier in ("public/files", "private/files"):
-		racine = SITES / site / dossier
-		for chemin in sorted(p for p in racine.rglob("*") if p.is_file()):
-			resultat[str(chemin.relative_to(SITES / site))] = hashlib.sha256(chemin.read_bytes()).hexdigest()
-	return resultat
 
 
 def dechiffrer(chemin: str, cle: str) -> bytes:

@@ -12,20 +12,18 @@ simulée par appel (le cache de requête de Frappe est vidé entre deux appels, 
 Affiche p50 et maximum de chacun, et le rapport 1 / 2."""
 
 import json
-import os
 import statistics
 import time
 from collections import defaultdict
-from pathlib import Path
 
-import frappe
+import generer
 
-SITES = Path(__file__).resolve().parent.parent / "sites"
 TOURS = 20
 PAGE = json.dumps({"name": "Suivi social", "title": "Suivi social", "public": 1})
 
 
 def mesurer(etiquette: str) -> float:
+	import frappe
 	from frappe.desk.desktop import get_desktop_page
 
 	temps = []
@@ -40,24 +38,15 @@ def mesurer(etiquette: str) -> float:
 	return statistics.median(temps)
 
 
-def premier_agent(role: str) -> str:
-	return frappe.db.sql(
-		"""select u.name from tabUser u join `tabHas Role` r on r.parent = u.name
-		where r.role = %s and u.enabled = 1 order by u.name limit 1""",
-		role,
-	)[0][0]
-
-
 def main() -> None:
-	os.chdir(SITES)  # Frappe writes its logs in ../logs
-	frappe.init(site="bench.localhost", sites_path=str(SITES))
-	frappe.connect()
+	frappe = generer.ouvrir_site("bench.localhost")
 	from frappe import permissions
 
 	from suivi_social import frappe_fixes
 
-	for role in ("Travailleur social", "Responsable de structure"):
-		frappe.set_user(premier_agent(role))
+	structure = generer.STRUCTURES[0][0]
+	for role, prefixe in (("Travailleur social", "ts"), ("Responsable de structure", "resp")):
+		frappe.set_user(generer.courriel(prefixe, structure))
 		print(f"{role} ({frappe.session.user}), {TOURS} ouvertures de la page :")
 		permissions.get_doctypes_with_read = frappe_fixes._get_doctypes_with_read
 		frappe_ = mesurer("1. Frappe tel quel")

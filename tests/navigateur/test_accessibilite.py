@@ -13,6 +13,7 @@ artefacts/axe-<page>.json, next to the page's screenshot.
 
 import json
 import os
+import re
 from fnmatch import fnmatchcase
 from pathlib import Path
 
@@ -302,3 +303,25 @@ def test_parcours_clavier_de_l_accueil(onglet, roles):
 	page.keyboard.press("Enter")
 	page.wait_for_url(f"**/app/beneficiaire/{roles.monde.dossier_claire}")
 	formulaire_pret(page, "Beneficiaire")
+
+
+def test_l_autocompletion_parle_francais_aux_lecteurs_d_ecran(onglet, roles):
+	"""Frappe's autocomplete announces its results in a hidden live region, in English; the app's
+	accessibilite.js gives it French, at each step a screen reader user hears."""
+	page = onglet("travailleur")
+	ouvrir(page, roles.base_url, "/app/accompagnement/new")
+	formulaire_pret(page, "Accompagnement")
+	champ = page.locator("input[data-fieldname='beneficiaire']:visible").first
+	statut = champ.locator("xpath=following-sibling::span[@role='status']")
+	expect(statut).to_have_count(1)
+	champ.click()
+	expect(statut).not_to_have_text(re.compile(r"results|Begin typing"))
+	champ.press_sequentially("Claire", delay=30)
+	expect(
+		page.locator("ul[role='listbox']:visible [role='option']", has_text="Claire").first
+	).to_be_visible()
+	expect(statut).to_have_text(re.compile(r"^\d+ résultats?$"))
+	champ.press("ArrowDown")
+	expect(champ).to_have_attribute("aria-activedescendant", re.compile(r"_item_\d+$"))
+	expect(statut).to_have_text(re.compile(r", élément \d+ sur \d+$"))
+	capture(page, "autocompletion-francais")

@@ -183,8 +183,51 @@
 		}
 	}
 
+	// The live region of Frappe's autocomplete (Awesomplete, in every Link field and the search bar)
+	// speaks to screen readers in English, hard-coded: « Begin typing for results. », « 3 results
+	// found », « …, list item 1 of 3 ». Its methods are wrapped so that the French is set in the
+	// same instant as the English would have been (a later fix would be announced twice).
+	const FRANCAIS_DE_L_AUTOCOMPLETION = [
+		[/^Type (\d+) or more characters for results\.$/, (n) => __("Saisissez au moins {0} caractères pour voir les résultats.", [n])],
+		[/^Begin typing for results\.$/, () => __("Commencez à saisir pour voir les résultats.")],
+		[/^No results found$/, () => __("Aucun résultat")],
+		[/^1 results found$/, () => __("1 résultat")],
+		[/^(\d+) results found$/, (n) => __("{0} résultats", [n])],
+		[/^([\s\S]*), list item (\d+) of (\d+)$/, (texte, i, n) => __("{0}, élément {1} sur {2}", [texte, i, n])],
+	];
+	function statut_en_francais(statut) {
+		if (!statut) return;
+		const anglais = statut.textContent;
+		for (const [motif, francais] of FRANCAIS_DE_L_AUTOCOMPLETION) {
+			const trouve = anglais.match(motif);
+			if (trouve) {
+				statut.textContent = francais(...trouve.slice(1));
+				return;
+			}
+		}
+	}
+	function traduire_l_autocompletion(racine) {
+		const Awesomplete = window.Awesomplete;
+		if (Awesomplete && !Awesomplete.prototype.__suivi_francais) {
+			for (const methode of ["evaluate", "goto"]) {
+				const origine = Awesomplete.prototype[methode];
+				Awesomplete.prototype[methode] = function (...args) {
+					const resultat = origine.apply(this, args);
+					statut_en_francais(this.status);
+					return resultat;
+				};
+			}
+			Awesomplete.prototype.__suivi_francais = true;
+		}
+		// The first message, written by the constructor.
+		for (const statut of racine.querySelectorAll(".awesomplete > span[role=status]")) {
+			statut_en_francais(statut);
+		}
+	}
+
 	function corriger(racine = document) {
 		permettre_le_zoom();
+		traduire_l_autocompletion(racine);
 		marquer_le_contenu_principal();
 		nommer_les_champs(racine);
 		signaler_les_champs_obligatoires(racine);

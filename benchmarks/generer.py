@@ -720,6 +720,9 @@ def generer(frappe, volumes: dict[str, int], graine: int) -> None:
 				accorde,
 				date_paiement,
 				mode_paiement,
+				# Accompagnement.resumer_types
+				types[0][0] if len(types) == 1 else None,
+				int(len(types) > 1),
 			)
 
 	colonnes_liens = (
@@ -764,6 +767,8 @@ def generer(frappe, volumes: dict[str, int], graine: int) -> None:
 		"montant_accorde",
 		"date_paiement",
 		"mode_paiement",
+		"typologie_seule",
+		"plusieurs_typologies",
 	)
 	n, n_liens, tranche = 0, 0, 100_000
 	generateur = lignes_accompagnements()

@@ -51,8 +51,15 @@ REALISES = (
 # --- planchers : les agrégations en SQL brut -------------------------------------------------------
 
 SQL = {
-	"typologies": f"""select l.type_accompagnement, count(*), count(distinct a.beneficiaire)
-		from `tabAccompagnement` a {LIEN} where {REALISES} group by l.type_accompagnement""",
+	# Par typologie (Accompagnement.resumer_types) : le type seul lu dans l'index de l'accompagnement,
+	# la jointure pour ceux qui en ont plusieurs seulement, une personne comptée une fois par type.
+	"typologies": f"""select t, count(*), count(distinct b) from (
+			select a.typologie_seule as t, a.beneficiaire as b from `tabAccompagnement` a
+			where {REALISES} and a.plusieurs_typologies = 0
+			union all
+			select l.type_accompagnement, a.beneficiaire from `tabAccompagnement` a {LIEN}
+			where {REALISES} and a.plusieurs_typologies = 1) lignes
+		group by t""",
 	"total": f"""select count(*), count(distinct a.beneficiaire) from `tabAccompagnement` a where {REALISES}""",
 	"mois": f"""select year(a.date), month(a.date), count(distinct a.name), count(distinct a.beneficiaire)
 		from `tabAccompagnement` a where {REALISES} group by 1, 2""",
@@ -105,9 +112,16 @@ SQL = {
 		where structure = %(s)s and statut = 'Actif' group by commune""",
 	"actifs_par_age": """select timestampdiff(year, date_naissance, %(aujourdhui)s) as age, count(*)
 		from `tabBeneficiaire` where structure = %(s)s and statut = 'Actif' group by age""",
-	"types_par_mois": f"""select l.type_accompagnement, a.date, count(*) from `tabAccompagnement` a {LIEN}
-		where a.structure = %(s)s and a.date between %(debut_12_mois)s and %(aujourdhui)s
-			and a.statut not in ('Planifié', 'Annulé')
+	"types_par_mois": f"""select a.typologie_seule, a.date, count(*) from `tabAccompagnement` a
+		where a.structure = %(s)s and a.plusieurs_typologies = 0
+			and a.date between %(debut_12_mois)s and %(aujourdhui)s
+			and a.statut in {STATUTS_REALISES} and ifnull(a.issue_rendez_vous, '') != 'Non honoré'
+		group by a.date, a.typologie_seule
+		union all
+		select l.type_accompagnement, a.date, count(*) from `tabAccompagnement` a {LIEN}
+		where a.structure = %(s)s and a.plusieurs_typologies = 1
+			and a.date between %(debut_12_mois)s and %(aujourdhui)s
+			and a.statut in {STATUTS_REALISES} and ifnull(a.issue_rendez_vous, '') != 'Non honoré'
 		group by a.date, l.type_accompagnement""",
 }
 

@@ -140,7 +140,10 @@ class JeuTableauDeBord:
 		s(self.b1, [DOM], d.m1, "Terminé")  # a6
 		s(self.b1, [DOM], d.m13, "Terminé")  # a7
 		a8 = s(self.b4, [LOG], d.t, "Terminé")
+		# Like an accompaniment recorded before types were required: no Lien row, and so nothing in
+		# the columns that sum its types up (Accompagnement.resumer_types).
 		frappe.db.delete("Type Accompagnement Lien", {"parent": a8})
+		frappe.db.set_value("Accompagnement", a8, {"typologie_seule": None, "plusieurs_typologies": 0})
 		rendez_vous = {"mode": "Accueil physique sur rendez-vous", "heure": "10:00:00"}
 		s(self.b5, [DOM], d.t, "Terminé", issue_rendez_vous="Non honoré", **rendez_vous)  # a9
 		s(self.b5, [DOM], d.t, "Terminé", issue_rendez_vous="Honoré", **rendez_vous)  # a10

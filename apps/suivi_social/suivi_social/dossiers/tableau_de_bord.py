@@ -293,23 +293,36 @@ def accompagnements_par_type_et_par_mois(filters=None) -> dict:
 	frequent types get their own series, the others are under « Autres types »."""
 	mois = mois_glissants()
 	debut = f"{mois[0][0]}-{mois[0][1]:02d}-01"
-	# One row per (day, type), the months summed here: frappe.get_list cannot group on a function of
-	# a qualified column (it reads "year(`tabAccompagnement`" as a table name), and the child table
-	# joined here makes it qualify an unqualified one.
+	filtres = [
+		# « between »: written without ifnull(), so that the range is read from the index
+		# (structure, plusieurs_typologies, date, statut, issue_rendez_vous…) of
+		# Accompagnement.on_doctype_update.
+		["Accompagnement", "date", "between", [debut, today()]],
+		*FILTRES_ACTIVITE,
+		*filtres_du_client(filters),
+	]
+	# One row per (day, type), the months summed here. Most accompaniments have one type, read from
+	# the accompaniment itself (Accompagnement.resumer_types; « in (0) », not « = 0 », which Frappe
+	# would wrap in ifnull() and so read outside the index)...
 	rows = frappe.get_list(
+		"Accompagnement",
+		fields=["typologie_seule as type_accompagnement", "date as jour", "count(*) as nombre"],
+		filters=[*filtres, ["Accompagnement", "plusieurs_typologies", "in", [0]]],
+		group_by="date, typologie_seule",
+		order_by="",
+		limit_page_length=0,
+	)
+	# ... the others through their Type Accompagnement Lien rows. frappe.get_list cannot group on a
+	# function of a qualified column (it reads "year(`tabAccompagnement`" as a table name), and the
+	# child table joined here makes it qualify an unqualified one: days, not months.
+	rows += frappe.get_list(
 		"Accompagnement",
 		fields=[
 			"`tabType Accompagnement Lien`.`type_accompagnement` as type_accompagnement",
 			"`tabAccompagnement`.`date` as jour",
 			"count(distinct `tabAccompagnement`.`name`) as nombre",
 		],
-		filters=[
-			# « between »: written without ifnull(), so that the range is read from the (structure,
-			# date, statut, issue_rendez_vous…) index (Accompagnement.on_doctype_update).
-			["Accompagnement", "date", "between", [debut, today()]],
-			*FILTRES_ACTIVITE,
-			*filtres_du_client(filters),
-		],
+		filters=[*filtres, ["Accompagnement", "plusieurs_typologies", "=", 1]],
 		group_by="`tabAccompagnement`.`date`, `tabType Accompagnement Lien`.`type_accompagnement`",
 		order_by="",
 		limit_page_length=0,

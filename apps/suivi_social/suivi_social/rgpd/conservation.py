@@ -87,6 +87,8 @@ CONSERVES = {
 		"structure",
 		"types_accompagnement",
 		"aide_financiere",
+		"typologie_seule",  # the types, summed up for the statistics (Accompagnement.resumer_types)
+		"plusieurs_typologies",
 		"date",
 		"heure",
 		"duree",

@@ -186,17 +186,35 @@ def generer_supervisor(bench: Path, utilisateur: str) -> None:
 		lambda m: f'{m.group(1)}environment=NODE_OPTIONS="--require {shim}",FRAPPE_BENCH_ROOT="{bench}"\n',
 		texte,
 	)
+	# Rotation by logrotate only (generer_logrotate): supervisord (root) would rename a log past 50 MB
+	# and open a new one, root's, that logrotate, running as the bench's owner, could not truncate.
+	texte = re.sub(
+		r"^((?:stdout|stderr)_logfile)=([^\n]*)\n(?!\1_maxbytes)",
+		r"\1=\2\n\1_maxbytes=0\n",
+		texte,
+		flags=re.M,
+	)
 	chemin.write_text(texte)
+
+
+def creer_les_journaux(bench: Path) -> None:
+	"""supervisord opens the log files of its programs as root: those it does not find are created
+	root's. Made here first, by the bench's owner (this script's user), they stay the owner's."""
+	texte = (bench / "config" / "supervisor.conf").read_text()
+	for journal in sorted(set(re.findall(r"^(?:stdout|stderr)_logfile=(\S+)$", texte, re.M))):
+		Path(journal).touch(exist_ok=True)
 
 
 # ---------------------------------------------------------------------------------------------
 # What bench lacks: log rotation and MariaDB sizing
 # ---------------------------------------------------------------------------------------------
 def generer_logrotate(bench: Path, utilisateur: str) -> None:
-	# bench has no logrotate setup. Supervisor caps its logs by size only (50 MB × 10), with no age
-	# limit; these logs hold user names and addresses, so they are kept 26 weeks (about six months,
-	# the CNIL's guidance for access logs), compressed. copytruncate: the processes keep their file
-	# open. dateext: the names never clash with supervisor's own web.log.1….
+	# bench has no logrotate setup, and supervisor's own rotation (by size only, 50 MB × 10, no age
+	# limit) is turned off (generer_supervisor). These logs hold user names and addresses, so they are
+	# kept 26 weeks (about six months, the CNIL's guidance for access logs), compressed; maxsize: a log
+	# past 50 MB turns at the next daily run of logrotate without waiting for the week. copytruncate:
+	# the processes keep their file open. dateext: the names never clash with supervisor's web.log.1….
+	# su: logrotate works as the bench's owner, whose files they are (creer_les_journaux).
 	groupe = utilisateur
 	ecrire_si_change(
 		bench / "config" / "logrotate.conf",
@@ -204,6 +222,7 @@ def generer_logrotate(bench: Path, utilisateur: str) -> None:
 {bench}/logs/*.log {{
 	su {utilisateur} {groupe}
 	weekly
+	maxsize 50M
 	rotate 26
 	dateext
 	compress
@@ -272,6 +291,7 @@ def configurer(bench: Path, domaine, certificat, cle, utilisateur) -> None:
 	generer_supervisor(bench, utilisateur)
 	generer_nginx(bench)
 	generer_logrotate(bench, utilisateur)
+	creer_les_journaux(bench)
 	ecrire_si_change(bench / "config" / "mariadb.cnf", config_mariadb(memoire_de_la_machine()))
 	for fichier in FICHIERS:
 		apres = empreinte(bench / fichier)

@@ -3,6 +3,7 @@ production »). The full run as root (nginx on 443, supervisor restarting killed
 second run changing nothing in /etc) is the drill scripts/exercice_production.sh, whose output is
 docs/production-verification.txt."""
 
+import getpass
 import hashlib
 import json
 import re
@@ -168,8 +169,18 @@ def test_mariadb_est_dimensionne_pour_la_memoire_de_la_machine(banc):
 def test_les_journaux_tournent(banc):
 	logrotate = (banc / "config/logrotate.conf").read_text()
 	assert f"{banc}/logs/*.log {{" in logrotate
-	for directive in ("weekly", "rotate 26", "compress", "copytruncate", "su frappe frappe"):
+	for directive in ("weekly", "maxsize 50M", "rotate 26", "compress", "copytruncate", "su frappe frappe"):
 		assert re.search(rf"^\s+{directive}$", logrotate, re.M), directive
+
+
+def test_les_journaux_des_programmes_appartiennent_au_compte_du_bench(banc):
+	"""supervisord (root) would create the missing logs, and rotate them by size into new ones, as
+	root: logrotate, working as the bench's owner (su), could then not truncate them."""
+	supervisor = (banc / "config/supervisor.conf").read_text()
+	journaux = re.findall(r"^(stdout|stderr)_logfile=(\S+)\n\1_logfile_maxbytes=0$", supervisor, re.M)
+	assert len(journaux) == len(re.findall(r"^(?:stdout|stderr)_logfile=", supervisor, re.M)) >= 14
+	for _, journal in journaux:
+		assert Path(journal).is_file() and Path(journal).owner() == getpass.getuser(), journal
 
 
 def test_la_production_refuse_un_bench_qui_porte_un_site_de_demonstration_ou_de_test():

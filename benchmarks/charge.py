@@ -8,8 +8,8 @@
 Dans l'ordre :
 1. prépare, sur bench.localhost, les agents (generer.agents_de_charge : 50 Travailleurs sociaux et
    Agents d'accueil des deux structures, User Permission sur leur structure) et le plan que lit
-   Locust : des dossiers de chaque structure à chercher et ouvrir, les typologies, les cartes de
-   l'espace de travail, les rapports ;
+   Locust : des dossiers de chaque structure à chercher et ouvrir, les typologies, les cartes et
+   les graphiques de l'espace de travail, les rapports ;
 2. monte la pile de production sur la boucle locale (benchmarks/pile_charge.sh : ./suivi production
    dans un bench à part, /tmp/suivi-charge : nginx, gunicorn, supervisor, tâches de fond) ;
 3. mesure le **plancher** : un seul utilisateur, sans pause, qui enchaîne toutes les actions des
@@ -63,6 +63,7 @@ ACTIONS_ORDRE = (
 	"mes rappels (liste)",
 	"espace de travail (page)",
 	"espace de travail (carte)",
+	"espace de travail (graphique)",
 	"rapport statistique",
 	"connexion",
 	"chargement du bureau",
@@ -145,6 +146,32 @@ def preparer(frappe, nombre: int, site: str) -> dict:
 					"filtres_dynamiques": dynamiques,
 				}
 			)
+	# And its charts, which the desk draws on the same page: one request each (chart_widget.js
+	# `fetch`: the source's method for a « Custom » chart, dashboard_chart.get otherwise).
+	graphiques = {}
+	for role in cartes:
+		agent = next(a["user"] for a in agents if a["role"] == role)
+		graphiques[role] = []
+		for ligne in frappe.get_doc("Workspace", "Suivi social").charts:
+			graphique = frappe.get_doc("Dashboard Chart", ligne.chart_name)
+			if not frappe.has_permission("Dashboard Chart", doc=graphique, user=agent):
+				continue
+			methode = "frappe.desk.doctype.dashboard_chart.dashboard_chart.get"
+			if graphique.chart_type == "Custom":
+				source = frappe.scrub(graphique.source)
+				module = frappe.scrub(
+					frappe.db.get_value("Dashboard Chart Source", graphique.source, "module")
+				)
+				methode = (
+					f"{frappe.local.module_app[module]}.{module}.dashboard_chart_source.{source}.{source}.get"
+				)
+			graphiques[role].append(
+				{
+					"nom": graphique.name,
+					"methode": methode,
+					"filtres": json.loads(graphique.filters_json or "[]"),
+				}
+			)
 	annee = date.today().year
 	plan = {
 		"site": site,
@@ -152,6 +179,7 @@ def preparer(frappe, nombre: int, site: str) -> dict:
 		"agents": agents,
 		"structures": structures,
 		"cartes": cartes,
+		"graphiques": graphiques,
 		"rapports": list(RAPPORTS),
 		"filtres_rapport": {"date_debut": f"{annee}-01-01", "date_fin": f"{annee}-12-31"},
 	}
@@ -160,7 +188,7 @@ def preparer(frappe, nombre: int, site: str) -> dict:
 		roles[a["role"]] = roles.get(a["role"], 0) + 1
 	dire(
 		f"Agents : {len(agents)} ({', '.join(f'{n} {r}' for r, n in roles.items())}), "
-		f"{sum(len(s['dossiers']) for s in structures.values())} dossiers tirés, {', '.join(f'{len(c)} cartes ({r})' for r, c in cartes.items())}, "
+		f"{sum(len(s['dossiers']) for s in structures.values())} dossiers tirés, {', '.join(f'{len(c)} cartes et {len(graphiques[r])} graphiques ({r})' for r, c in cartes.items())}, "
 		f"rapports {', '.join(RAPPORTS)} ({time.perf_counter() - debut:.1f} s)"
 	)
 	return plan

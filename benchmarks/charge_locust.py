@@ -47,6 +47,7 @@ COMPTE = "liste : compte"
 RAPPELS = "mes rappels (liste)"
 ESPACE = "espace de travail (page)"
 CARTES = "espace de travail (carte)"
+GRAPHIQUES = "espace de travail (graphique)"
 RAPPORT = "rapport statistique"
 POIDS = {
 	TS: {
@@ -284,7 +285,7 @@ class Session:
 		)
 
 	def espace_de_travail(self):
-		"""The workspace page, then its number cards, one request each, as the desk sends them."""
+		"""The workspace page, then its number cards and its charts, one request each, as the desk sends them."""
 		self.appeler(
 			ESPACE,
 			"frappe.desk.desktop.get_desktop_page",
@@ -305,6 +306,14 @@ class Session:
 					doc=carte["doc"],
 					filters=filtres,
 				)
+		for graphique in PLAN["graphiques"][self.role]:
+			self.appeler(
+				GRAPHIQUES,
+				graphique["methode"],
+				chart_name=graphique["nom"],
+				filters=graphique["filtres"],
+				refresh=0,
+			)
 
 	def rapport(self):
 		self.appeler(

@@ -202,7 +202,10 @@ def creer_les_journaux(bench: Path) -> None:
 	root's. Made here first, by the bench's owner (this script's user), they stay the owner's."""
 	texte = (bench / "config" / "supervisor.conf").read_text()
 	for journal in sorted(set(re.findall(r"^(?:stdout|stderr)_logfile=(\S+)$", texte, re.M))):
-		Path(journal).touch(exist_ok=True)
+		# Only the missing ones: touching one an earlier supervisord made (root's, 644) fails for the
+		# owner; ./suivi production hands those back (chown) right after.
+		if not Path(journal).exists():
+			Path(journal).touch()
 
 
 # ---------------------------------------------------------------------------------------------

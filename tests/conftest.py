@@ -59,6 +59,10 @@ def rollback(frappe_site):
 	# Caches that a test may have filled with rows the rollback removed.
 	frappe.cache.delete_value("user_permissions")
 	frappe.local.role_permissions = {}
+	# Answers kept "for the request" (frappe.utils.caching.request_cache, frappe_fixes fix 10): the
+	# test session is one long request, and a rollback does not empty them as clear_cache does.
+	if getattr(frappe.local, "request_cache", None) is not None:
+		frappe.local.request_cache.clear()
 
 
 @contextmanager

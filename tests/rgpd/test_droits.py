@@ -104,6 +104,8 @@ def test_export_contient_tout_le_dossier_et_lui_seul(monde, canari):
 	[acc] = export["accompagnements"]
 	assert acc["numero"] == canari.acc
 	assert acc["typologies"] == ["Aide d'urgence"]
+	# Given once, by name: not again as the type id summed up for the statistics.
+	assert not {"typologie_seule", "plusieurs_typologies"} & set(acc["champs"])
 	assert canari.compte_rendu in acc["champs"]["compte_rendu"]["valeur"]
 	assert acc["champs"]["montant_demande"]["valeur"] == 250
 	# The Responsable's export includes the private reports (rgpd/droits.py explains why).

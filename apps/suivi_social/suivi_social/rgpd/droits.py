@@ -55,9 +55,15 @@ ROLES_ACCES = (RESPONSABLE, TRAVAILLEUR_SOCIAL)
 # The right to erasure: the Responsable de structure only.
 ROLES_EFFACEMENT = (RESPONSABLE,)
 
-# Technical keys derived from the name and the phones (the search index): their content is in the
-# fields they derive from.
-CHAMPS_TECHNIQUES = {"nom_recherche", "telephones_recherche", "doublon_confirme"}
+# Technical keys derived from the name and the phones (the search index), and the types summed up
+# for the statistics (Accompagnement.resumer_types): their content is in the fields they derive from.
+CHAMPS_TECHNIQUES = {
+	"nom_recherche",
+	"telephones_recherche",
+	"doublon_confirme",
+	"typologie_seule",
+	"plusieurs_typologies",
+}
 FORMATS = ("pdf", "json")
 METHODE = "suivi_social.rgpd.droits"
 TITRE_ACCES = "Droit d'accès"

@@ -121,13 +121,16 @@ def preparer(frappe, nombre: int, site: str) -> dict:
 			pluck="name",
 		)
 		structures[raison_sociale] = {"dossiers": dossiers, "types": types}
-	# The workspace's cards each role sees (the desk lists only the cards the user may read:
-	# frappe.desk.desktop.Workspace.get_number_cards, the app's carte_has_permission).
-	cartes = {}
+	# The workspace's cards and charts each role sees (the desk lists only those the user may read:
+	# frappe.desk.desktop.Workspace.get_number_cards / get_charts, the app's carte_has_permission),
+	# one request each; a chart through its source's method when « Custom », as chart_widget.js
+	# `fetch` does, dashboard_chart.get otherwise.
+	espace = frappe.get_doc("Workspace", "Suivi social")
+	cartes, graphiques = {}, {}
 	for role in {a["role"] for a in agents}:
 		agent = next(a["user"] for a in agents if a["role"] == role)
-		cartes[role] = []
-		for ligne in frappe.get_doc("Workspace", "Suivi social").number_cards:
+		cartes[role], graphiques[role] = [], []
+		for ligne in espace.number_cards:
 			carte = frappe.get_doc("Number Card", ligne.number_card_name)
 			if not frappe.has_permission("Number Card", doc=carte, user=agent):
 				continue
@@ -146,13 +149,7 @@ def preparer(frappe, nombre: int, site: str) -> dict:
 					"filtres_dynamiques": dynamiques,
 				}
 			)
-	# And its charts, which the desk draws on the same page: one request each (chart_widget.js
-	# `fetch`: the source's method for a « Custom » chart, dashboard_chart.get otherwise).
-	graphiques = {}
-	for role in cartes:
-		agent = next(a["user"] for a in agents if a["role"] == role)
-		graphiques[role] = []
-		for ligne in frappe.get_doc("Workspace", "Suivi social").charts:
+		for ligne in espace.charts:
 			graphique = frappe.get_doc("Dashboard Chart", ligne.chart_name)
 			if not frappe.has_permission("Dashboard Chart", doc=graphique, user=agent):
 				continue

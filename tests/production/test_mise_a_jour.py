@@ -189,6 +189,15 @@ def application_avec_un_patch_en_echec(tmp_path):
 		lien.symlink_to(cible)
 
 
+def verifier_echec_restaure(resultat: subprocess.CompletedProcess, site: str) -> None:
+	"""The upgrade failed on the injected patch, said so in French, and said the site is restored."""
+	sortie = resultat.stdout + resultat.stderr
+	assert resultat.returncode != 0, sortie[-3000:]
+	assert "échec simulé de la migration" in sortie
+	assert f"Le site {site} est revenu à son état d'avant la mise à jour" in sortie, sortie[-3000:]
+	assert "Mise à jour incomplète" in sortie
+
+
 def test_une_migration_en_echec_rend_le_site_tel_qu_il_etait(site_ancien, application_avec_un_patch_en_echec):
 	assert releve(site_ancien) == RELEVE_ATTENDU
 	manquantes = colonnes_nouvelles_absentes(site_ancien)
@@ -196,11 +205,7 @@ def test_une_migration_en_echec_rend_le_site_tel_qu_il_etait(site_ancien, applic
 
 	resultat = suivi_upgrade(site_ancien, PYTHONPATH=application_avec_un_patch_en_echec)
 
-	sortie = resultat.stdout + resultat.stderr
-	assert resultat.returncode != 0, sortie[-3000:]
-	assert "échec simulé de la migration" in sortie
-	assert f"Le site {site_ancien} est revenu à son état d'avant la mise à jour" in sortie, sortie[-3000:]
-	assert "Mise à jour incomplète" in sortie
+	verifier_echec_restaure(resultat, site_ancien)
 	# Data back (the patch's committed damage undone), and the schema of before (new columns gone).
 	assert releve(site_ancien) == RELEVE_ATTENDU
 	assert colonnes_nouvelles_absentes(site_ancien) == manquantes
@@ -221,11 +226,7 @@ def test_une_migration_en_echec_rend_le_site_chiffre_tel_qu_il_etait(
 
 	resultat = suivi_upgrade(site, PYTHONPATH=application_avec_un_patch_en_echec)
 
-	sortie = resultat.stdout + resultat.stderr
-	assert resultat.returncode != 0, sortie[-3000:]
-	assert "échec simulé de la migration" in sortie
-	assert f"Le site {site} est revenu à son état d'avant la mise à jour" in sortie, sortie[-3000:]
-	assert "Mise à jour incomplète" in sortie
+	verifier_echec_restaure(resultat, site)
 	# The backup is the app's encrypted one: database, public and private files, none in clear.
 	(dossier,) = (SITES / site / "private/avant-mise-a-jour").iterdir()
 	# Frappe names them DATE-SITE_SLUG-…; the date holds no dash.
